@@ -1,0 +1,3 @@
+from vidtrace.cli import main
+
+raise SystemExit(main())

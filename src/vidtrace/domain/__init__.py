@@ -1,0 +1,1 @@
+"""Plain dataclasses and enums shared by every layer. No I/O here."""

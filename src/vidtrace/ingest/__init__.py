@@ -1,0 +1,1 @@
+"""One read per file -> hashes + sniffed type -> decode under limits -> signals."""

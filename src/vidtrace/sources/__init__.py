@@ -1,0 +1,1 @@
+"""Evidence -> (provenance, byte stream): folders, zip and tar archives, read in place."""
