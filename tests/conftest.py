@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.kit.databases import fresh_postgres_database, postgres_available, sqlite_url
+from vidtrace.config import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -26,3 +30,21 @@ def shared_data() -> Path:
     """The shared benign sample data (../shared/data), present in CI."""
     require(SHARED_DATA.is_dir(), f"shared sample data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Every test that takes this runs twice: on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    ok, reason = postgres_available()
+    require(ok, reason)
+    with fresh_postgres_database() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
+    """A workspace in tmp_path on the parametrised database, one worker (in-process)."""
+    return Settings(workspace=tmp_path / "workspace", database_url=database_url, workers=1)

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, repositories, Alembic migrations and the content-addressed vault."""

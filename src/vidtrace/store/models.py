@@ -1,0 +1,160 @@
+"""The relational schema. Changes go through Alembic migrations (store/migrations/versions)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Agency(Base):
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Case(Base):
+    __tablename__ = "case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Source(Base):
+    """An evidence item handed to ``vidtrace ingest``: a folder or a file (often an archive)."""
+
+    __tablename__ = "source"
+    __table_args__ = (UniqueConstraint("case_id", "root_path"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    root_path: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))  # folder | file
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Media(Base):
+    """One binary-unique file, keyed by SHA-256."""
+
+    __tablename__ = "media"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    md5: Mapped[str] = mapped_column(String(32), index=True)
+    sha1: Mapped[str] = mapped_column(String(40), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    mime: Mapped[str | None] = mapped_column(String(100))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    duration: Mapped[float | None] = mapped_column(Float)
+    pdq: Mapped[str | None] = mapped_column(String(64), index=True)
+    pdq_quality: Mapped[int | None] = mapped_column(Integer)
+    pdq_dihedral: Mapped[str | None] = mapped_column(Text)  # 8 hex hashes, comma-separated
+    camera_make: Mapped[str | None] = mapped_column(String(200))
+    camera_model: Mapped[str | None] = mapped_column(String(200))
+    camera_serial: Mapped[str | None] = mapped_column(String(200), index=True)
+    lens: Mapped[str | None] = mapped_column(String(200))
+    software: Mapped[str | None] = mapped_column(String(200))
+    taken_at: Mapped[str | None] = mapped_column(String(40))
+    taken_at_offset: Mapped[str | None] = mapped_column(String(10))
+    gps_lat: Mapped[float | None] = mapped_column(Float)
+    gps_lon: Mapped[float | None] = mapped_column(Float)
+    gps_alt: Mapped[float | None] = mapped_column(Float)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    video_codec: Mapped[str | None] = mapped_column(String(50))
+    video_frame_rate: Mapped[float | None] = mapped_column(Float)
+    video_created_at: Mapped[str | None] = mapped_column(String(40))
+    location_text: Mapped[str | None] = mapped_column(String(200))
+    decode_error: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Occurrence(Base):
+    """One place a media item was found: media x case x path, with its provenance."""
+
+    __tablename__ = "occurrence"
+    __table_args__ = (
+        UniqueConstraint("source_id", "path"),
+        Index("ix_occurrence_case_media", "case_id", "media_sha256"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    path: Mapped[str] = mapped_column(Text)  # unique within the source; "a.zip!/b/c.jpg"
+    chain: Mapped[list[str]] = mapped_column(JSON, default=list)  # archives from the root down
+    member_path: Mapped[str] = mapped_column(Text)  # path inside the innermost container
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    mtime: Mapped[float | None] = mapped_column(Float)
+    ctime: Mapped[float | None] = mapped_column(Float)
+    atime: Mapped[float | None] = mapped_column(Float)
+    found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VideoFrame(Base):
+    """A sampled video frame's PDQ (vPDQ-compatible)."""
+
+    __tablename__ = "video_frame"
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
+    frame: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seconds: Mapped[float] = mapped_column(Float)
+    pdq: Mapped[str] = mapped_column(String(64))
+    quality: Mapped[int] = mapped_column(Integer)
+
+
+class Derivative(Base):
+    """A vault file derived from a media item: its thumbnail, its video keyframes."""
+
+    __tablename__ = "derivative"
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    vault_sha256: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(50))
+    seconds: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+
+
+class SkippedFile(Base):
+    """A file that could not be (fully) processed, with the reason. Kept so nothing is lost."""
+
+    __tablename__ = "skipped_file"
+    __table_args__ = (UniqueConstraint("source_id", "path"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    path: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    media_sha256: Mapped[str | None] = mapped_column(String(64))  # set when the bytes were hashed
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
