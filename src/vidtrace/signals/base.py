@@ -8,15 +8,24 @@ media, and store its value in the ``MediaFacts`` field the signal names.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
 from PIL import Image
 
 from vidtrace.config import Limits
-from vidtrace.domain.media import MediaKind
+from vidtrace.domain.media import FrameHash, MediaKind, VideoInfo
+from vidtrace.domain.skip import SkipCode, SkipReason
 from vidtrace.registry import Registry
+
+
+class DecodeError(Exception):
+    """The bytes could not be decoded; ``reason`` says why, in the stable skip vocabulary."""
+
+    def __init__(self, code: SkipCode, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else str(code))
+        self.reason = SkipReason(code, detail)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,20 @@ class ReducedImage:
     height: int
     mime: str
     orientation: int | None = None
+
+
+@dataclass(frozen=True)
+class VideoResult:
+    """What one decode pass over a video learnt: container facts, sampled frame hashes, stills.
+
+    ``keyframes`` are (seconds, RGB image at reduced scale) pairs spread over the video, for
+    thumbnails; ``complete`` is False when decoding stopped early (damaged stream, frame cap).
+    """
+
+    info: VideoInfo
+    frames: list[FrameHash] = field(default_factory=list)
+    keyframes: list[tuple[float, Image.Image]] = field(default_factory=list)
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -66,4 +89,11 @@ class FileSignal(Signal):
     def compute(self, staged: StagedFile) -> Any: ...
 
 
-signals: Registry[type[Signal]] = Registry("signal")  # type: ignore[type-var]
+class VideoSignal(Signal):
+    """Read from the one decode pass over a video (``VideoResult``); never decodes again."""
+
+    @abstractmethod
+    def compute(self, video: VideoResult) -> Any: ...
+
+
+signals: Registry[Signal] = Registry("signal")  # type: ignore[type-var]
