@@ -14,7 +14,9 @@ class Limits:
     """Caps applied while reading evidence; anything beyond them is skipped with a reason."""
 
     max_image_pixels: int = 250_000_000  # beyond this a decode is refused as a decompression bomb
-    max_file_bytes: int = 64 * 1024**3  # a single file (or archive member) larger than this is skipped
+    max_file_bytes: int = (
+        64 * 1024**3
+    )  # a single file (or archive member) larger than this is skipped
     max_archive_ratio: float = 200.0  # uncompressed / compressed, per member and per archive
     max_archive_total_bytes: int = 256 * 1024**3  # total uncompressed bytes of one archive
     max_archive_members: int = 5_000_000

@@ -1,4 +1,4 @@
-"""One registry per extension point: classes register by unique name; a duplicate fails at import."""
+"""One registry per extension point: classes register under a unique name, checked at import."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ class Registry(Generic[T]):
         try:
             return self._entries[name]
         except KeyError:
-            raise KeyError(f"no {self.kind} named {name!r}; known: {sorted(self._entries)}") from None
+            raise KeyError(
+                f"no {self.kind} named {name!r}; known: {sorted(self._entries)}"
+            ) from None
 
     def names(self) -> list[str]:
         return list(self._entries)

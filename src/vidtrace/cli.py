@@ -1,0 +1,139 @@
+"""The command line. Thin: parse, call a service through ``bootstrap``, print text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from vidtrace import __version__
+from vidtrace.bootstrap import bootstrap
+from vidtrace.config import load_settings
+from vidtrace.ingest.progress import BarProgress, SilentProgress
+from vidtrace.ingest.runner import EvidenceNotFoundError
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, sort_keys=False, default=str)
+    sys.stdout.write("\n")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    app = bootstrap(load_settings(args.workspace))
+    print(f"workspace ready: {app.settings.workspace.resolve()}", file=sys.stderr)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    settings = load_settings(args.workspace).with_workers(args.workers)
+    app = bootstrap(settings)
+    show_bar = (not args.no_progress and sys.stderr.isatty()) or args.progress
+    progress = BarProgress() if show_bar else SilentProgress()
+    try:
+        summary = app.ingest_runner(progress).run(args.paths, args.case, args.agency)
+    except EvidenceNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(summary.to_json())
+    else:
+        print(summary.to_text())
+    return 0
+
+
+def cmd_media_list(args: argparse.Namespace) -> int:
+    app = bootstrap(load_settings(args.workspace))
+    media = app.media().list(case=args.case)
+    if args.json:
+        _print_json(media)
+        return 0
+    for item in media:
+        where = item["occurrences"][0]["path"] if item["occurrences"] else ""
+        print(f"{item['sha256'][:16]}  {item['kind']:<7} {item['size']:>10}  {where}")
+    print(f"{len(media)} media", file=sys.stderr)
+    return 0
+
+
+def cmd_media_show(args: argparse.Namespace) -> int:
+    app = bootstrap(load_settings(args.workspace))
+    item = app.media().get(args.sha256.lower())
+    if item is None:
+        print(f"error: no media with SHA-256 {args.sha256}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(item)
+        return 0
+    for key, value in item.items():
+        if key not in {"frames", "derivatives", "pdq_dihedral"}:
+            print(f"{key:<14} {value}")
+    print(f"{'frames':<14} {len(item['frames'])}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from vidtrace.demo.run import run_demo
+
+    return run_demo(load_settings(args.workspace), Path(args.evidence), args.json)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vidtrace", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"vidtrace {__version__}")
+    parser.add_argument(
+        "--workspace", help="workspace folder (default ./vidtrace-data or $VIDTRACE_WORKSPACE)"
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details on stderr")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    commands.add_parser("init", help="create the workspace and its database").set_defaults(
+        func=cmd_init
+    )
+
+    ingest = commands.add_parser("ingest", help="read evidence folders and archives into a case")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--case", required=True, help="case name (created on first use)")
+    ingest.add_argument("--agency", help="agency that owns the case")
+    ingest.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ingest.add_argument(
+        "--progress",
+        action="store_true",
+        help="show the progress bar even when stderr is not a terminal",
+    )
+    ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    ingest.set_defaults(func=cmd_ingest)
+
+    media = commands.add_parser("media", help="list and show media").add_subparsers(
+        dest="media_command", required=True
+    )
+    listing = media.add_parser("list", help="every media item")
+    listing.add_argument("--case")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(func=cmd_media_list)
+    show = media.add_parser("show", help="one media item")
+    show.add_argument("sha256")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(func=cmd_media_show)
+
+    demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
+    demo.add_argument(
+        "--evidence", default="demo-evidence", help="where to write the demo evidence"
+    )
+    demo.add_argument("--json", action="store_true")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    result: int = args.func(args)
+    return result
