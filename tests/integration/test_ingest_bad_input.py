@@ -42,6 +42,7 @@ def test_zero_byte_truncated_and_corrupt_images(settings: Settings, tmp_path: Pa
     (root / "corrupt.jpg").write_bytes(data[:200] + os.urandom(4000) + data[-100:])
     summary = _ingest(settings, root)
     reasons = _reasons(summary)
+    assert summary.files_seen == 4  # the empty file is seen, and skipped
     assert reasons["empty.jpg"] == "empty-file"
     assert reasons["truncated.jpg"] in {"truncated", "corrupt-image"}
     assert reasons["corrupt.jpg"] in {"truncated", "corrupt-image"}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, exists, func, select
 
 from vidtrace.store.models import Media, Occurrence, SkippedFile
 
@@ -97,18 +97,27 @@ def count_sources(
         )
         summary.media_by_kind = {kind: count for kind, count in kinds}
         skips = conn.execute(
-            select(SkippedFile.path, SkippedFile.code, SkippedFile.detail, SkippedFile.media_sha256)
+            select(SkippedFile.path, SkippedFile.code, SkippedFile.detail)
             .where(SkippedFile.source_id.in_(source_ids))
             .order_by(SkippedFile.path)
         ).all()
-    summary.skipped_files = [
-        SkippedFileReport(path, code, detail) for path, code, detail, _ in skips
-    ]
+        # Skipped files with no occurrence (unreadable, empty, unsafe...) are still files seen.
+        recorded = exists().where(
+            Occurrence.source_id == SkippedFile.source_id, Occurrence.path == SkippedFile.path
+        )
+        unrecorded = (
+            conn.scalar(
+                select(func.count())
+                .select_from(SkippedFile)
+                .where(SkippedFile.source_id.in_(source_ids), ~recorded)
+            )
+            or 0
+        )
+    summary.skipped_files = [SkippedFileReport(path, code, detail) for path, code, detail in skips]
     summary.skipped = len(skips)
     summary.skipped_by_reason = {}
     for report in summary.skipped_files:
         summary.skipped_by_reason[report.code] = summary.skipped_by_reason.get(report.code, 0) + 1
-    unread = sum(1 for *_, sha256 in skips if sha256 is None)
-    summary.files_seen = occurrences + unread
+    summary.files_seen = occurrences + unrecorded
     summary.duplicates = occurrences - summary.unique_media
     return summary
