@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -81,14 +82,14 @@ class IngestRunner:
         entries: Iterable[SourceEntry],
         summary: IngestSummary,
     ) -> None:
-        planned = list(self._plain_units(entries, source, summary))
+        planned = deque(self._plain_units(entries, source, summary))
         buffer: list[IngestItem] = []
         last_commit = time.monotonic()
         in_flight: set[Future[WorkResult]] = set()
         limit = max(2, executor.workers * 3)
         while planned or in_flight:
             while planned and len(in_flight) < limit:
-                in_flight.add(executor.submit(process_unit, planned.pop(0)))
+                in_flight.add(executor.submit(process_unit, planned.popleft()))
             done, in_flight = executor.wait_any(in_flight)
             for future in done:
                 result = future.result()
