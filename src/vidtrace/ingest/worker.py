@@ -7,7 +7,6 @@ once). Archives met inside archives are staged and expanded inline, up to the de
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from vidtrace.ingest.item import IngestItem
 from vidtrace.ingest.reader import TooLargeError, read_once
 from vidtrace.ingest.steps import STAGED_KINDS, FileContext, run_steps
 from vidtrace.sources.archive import MemberReadError, archive_formats, find_format
-from vidtrace.sources.base import ContainerRef, SourceEntry
+from vidtrace.sources.base import ContainerRef, SourceEntry, open_evidence
 from vidtrace.store.database import make_engine
 from vidtrace.store.media_lookup import MediaLookup
 from vidtrace.store.vault import Vault
@@ -60,16 +59,6 @@ def init_worker(settings: Settings) -> None:
         Vault(settings.vault_dir),
         MediaLookup(make_engine(settings.resolved_database_url)),
     )
-
-
-def open_evidence(path: str) -> BinaryIO:
-    """Open an evidence file read-only without touching its access time where the OS allows."""
-    flags = os.O_RDONLY | getattr(os, "O_NOATIME", 0)
-    try:
-        fd = os.open(path, flags)
-    except PermissionError:
-        fd = os.open(path, os.O_RDONLY)  # O_NOATIME needs ownership; fall back
-    return os.fdopen(fd, "rb")
 
 
 def process_unit(unit: WorkUnit) -> WorkResult:

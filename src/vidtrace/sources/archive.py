@@ -12,7 +12,6 @@ damaged); its ``reason`` is the skip reason to record.
 from __future__ import annotations
 
 import io
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -92,16 +91,6 @@ class ArchiveFormat(ABC):
 
 
 archive_formats: Registry[ArchiveFormat] = Registry("archive format")
-
-
-def open_archive(path: str) -> BinaryIO:
-    """Open an archive read-only, without updating its access time where the OS allows."""
-    flags = os.O_RDONLY | getattr(os, "O_NOATIME", 0)
-    try:
-        fd = os.open(path, flags)
-    except PermissionError:  # O_NOATIME needs ownership of the file
-        fd = os.open(path, os.O_RDONLY)
-    return os.fdopen(fd, "rb")
 
 
 def find_format(path: Path, mime: str) -> type[ArchiveFormat] | None:

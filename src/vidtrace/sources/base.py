@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from vidtrace.domain.provenance import Provenance
 from vidtrace.domain.skip import SkipReason
@@ -35,3 +37,13 @@ class SourceEntry:
     member: str | None = None
     declared_size: int | None = None
     skipped: SkipReason | None = None
+
+
+def open_evidence(path: str) -> BinaryIO:
+    """Open an evidence file read-only without updating its access time where the OS allows."""
+    flags = os.O_RDONLY | getattr(os, "O_NOATIME", 0)
+    try:
+        fd = os.open(path, flags)
+    except PermissionError:  # O_NOATIME needs ownership of the file
+        fd = os.open(path, os.O_RDONLY)
+    return os.fdopen(fd, "rb")

@@ -32,10 +32,9 @@ from vidtrace.sources.archive import (
     archive_problem,
     capped_stream,
     member_entry,
-    open_archive,
     requested,
 )
-from vidtrace.sources.base import ContainerRef, SourceEntry
+from vidtrace.sources.base import ContainerRef, SourceEntry, open_evidence
 from vidtrace.sources.names import UniquePaths, normalise, printable, unsafe_reason
 
 _COMPRESSED_MIMES = {"application/gzip", "application/x-bzip2", "application/x-xz"}
@@ -167,7 +166,7 @@ def _scan(container: ContainerRef, limits: Limits) -> Generator[_Scanned, None, 
     """(tar, member, entry) per non-directory member; (None, None, problem) ends early."""
     count = 0
     try:
-        with open_archive(container.fs_path) as raw:
+        with open_evidence(container.fs_path) as raw:
             guard = _Guard(raw, limits)
             paths, caps = UniquePaths(), DeclaredTotals(limits, os.fstat(raw.fileno()).st_size)
             with tarfile.open(fileobj=guard, mode="r|", encoding="utf-8") as tar:
@@ -208,7 +207,7 @@ class TarFormat(ArchiveFormat):
             return False
         # A compressed stream is a tar only if its first block is a valid tar header.
         try:
-            with open_archive(str(path)) as raw, _decompressed(raw) as stream:
+            with open_evidence(str(path)) as raw, _decompressed(raw) as stream:
                 tarfile.TarInfo.frombuf(stream.read(tarfile.BLOCKSIZE), "utf-8", "surrogateescape")
         except Exception:
             return False

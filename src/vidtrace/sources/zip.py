@@ -22,10 +22,9 @@ from vidtrace.sources.archive import (
     archive_problem,
     capped_stream,
     member_entry,
-    open_archive,
     requested,
 )
-from vidtrace.sources.base import ContainerRef, SourceEntry
+from vidtrace.sources.base import ContainerRef, SourceEntry, open_evidence
 from vidtrace.sources.names import UniquePaths, normalise, printable, unsafe_reason
 
 _SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
@@ -124,7 +123,7 @@ def _entries(
 def _read_directory(path: str, limits: Limits) -> tuple[list[zipfile.ZipInfo] | None, str]:
     """The central directory, or None and why it cannot be read."""
     try:
-        with open_archive(path) as fp:
+        with open_evidence(path) as fp:
             declared = _declared_entry_count(fp)
             if declared > limits.max_archive_members:
                 return None, f"declares {declared} members (limit {limits.max_archive_members})"
@@ -160,7 +159,7 @@ class ZipFormat(ArchiveFormat):
         wanted = requested(members)
         fp: BinaryIO | None = None
         try:
-            fp = open_archive(container.fs_path)
+            fp = open_evidence(container.fs_path)
             zf = zipfile.ZipFile(fp)
         except Exception as exc:
             if fp is not None:
