@@ -1,4 +1,4 @@
-"""The single wiring place: which database, vault and executor are in use.
+"""The single wiring place: which database, vault, indexes and executor are in use.
 
 Model: cosmicpython's bootstrap.py. Entry points (CLI, later the web apps) call ``bootstrap`` and
 hand each service only the slice of storage it needs.
@@ -6,14 +6,19 @@ hand each service only the slice of storage it needs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
 from vidtrace.config import Settings
 from vidtrace.ingest.progress import Progress
 from vidtrace.ingest.runner import IngestRunner
+from vidtrace.matching.bank_import import BankImporter
+from vidtrace.matching.bank_index import BankPdqIndex
+from vidtrace.matching.matcher import Matcher
+from vidtrace.store.banks import BankRepository
 from vidtrace.store.database import make_engine, upgrade_schema
+from vidtrace.store.matches import MatchRepository
 from vidtrace.store.media_queries import MediaQueries
 from vidtrace.store.vault import Vault
 
@@ -23,14 +28,31 @@ class App:
     settings: Settings
     engine: Engine
     vault: Vault
+    _bank_index: BankPdqIndex | None = field(default=None, repr=False)
+
+    def banks(self) -> BankRepository:
+        return BankRepository(self.engine)
+
+    def bank_index(self) -> BankPdqIndex:
+        if self._bank_index is None:
+            self._bank_index = BankPdqIndex(self.settings.index_dir / "bank-pdq", self.banks())
+        return self._bank_index
+
+    def importer(self) -> BankImporter:
+        return BankImporter(self.engine, self.banks(), self.bank_index())
+
+    def matcher(self) -> Matcher:
+        return Matcher(self.engine, self.banks(), MatchRepository(self.engine), self.bank_index())
 
     def ingest_runner(self, progress: Progress | None = None) -> IngestRunner:
-        return IngestRunner(self.settings, self.engine, progress)
+        return IngestRunner(self.settings, self.engine, progress, self.matcher())
 
     def media(self) -> MediaQueries:
         return MediaQueries(self.engine)
 
     def close(self) -> None:
+        if self._bank_index is not None:
+            self._bank_index.close()
         self.engine.dispose()
 
 

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from vidtrace import __version__
 from vidtrace.bootstrap import bootstrap
+from vidtrace.cli_known import add_known_commands
 from vidtrace.config import load_settings
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.ingest.runner import EvidenceNotFoundError
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, sort_keys=False, default=str)
-    sys.stdout.write("\n")
+from vidtrace.output import print_json
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -39,7 +34,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if args.json:
-        _print_json(summary.to_json())
+        print_json(summary.to_json())
     else:
         print(summary.to_text())
     return 0
@@ -47,9 +42,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_media_list(args: argparse.Namespace) -> int:
     app = bootstrap(load_settings(args.workspace))
-    media = app.media().list(case=args.case)
+    media = app.media().list(case=args.case, review=args.review)
     if args.json:
-        _print_json(media)
+        print_json(media)
         return 0
     for item in media:
         where = item["occurrences"][0]["path"] if item["occurrences"] else ""
@@ -65,7 +60,7 @@ def cmd_media_show(args: argparse.Namespace) -> int:
         print(f"error: no media with SHA-256 {args.sha256}", file=sys.stderr)
         return 1
     if args.json:
-        _print_json(item)
+        print_json(item)
         return 0
     for key, value in item.items():
         if key not in {"frames", "derivatives", "pdq_dihedral"}:
@@ -112,12 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listing = media.add_parser("list", help="every media item")
     listing.add_argument("--case")
+    listing.add_argument(
+        "--review",
+        action="store_true",
+        help="only media still to review: no pre-categorised or known-good media",
+    )
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(func=cmd_media_list)
     show = media.add_parser("show", help="one media item")
     show.add_argument("sha256")
     show.add_argument("--json", action="store_true")
     show.set_defaults(func=cmd_media_show)
+
+    add_known_commands(commands)
 
     demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
     demo.add_argument(

@@ -45,6 +45,10 @@ class Settings:
         return self.workspace / "vault"
 
     @property
+    def index_dir(self) -> Path:
+        return self.workspace / "index"
+
+    @property
     def tmp_dir(self) -> Path:
         return self.workspace / "tmp"
 

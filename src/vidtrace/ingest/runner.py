@@ -9,6 +9,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -25,6 +26,9 @@ from vidtrace.sources.archive import archive_formats
 from vidtrace.sources.base import ContainerRef, SourceEntry
 from vidtrace.store.cases import CaseRepository
 from vidtrace.store.vault import Vault
+
+if TYPE_CHECKING:
+    from vidtrace.matching.matcher import Matcher
 
 FILES_PER_UNIT = 16  # enough to amortise inter-process overhead, small enough to balance load
 MEMBERS_PER_ZIP_UNIT = 32
@@ -43,8 +47,15 @@ class _SourceRun:
 
 
 class IngestRunner:
-    def __init__(self, settings: Settings, engine: Engine, progress: Progress | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        progress: Progress | None = None,
+        matcher: Matcher | None = None,
+    ):
         self.settings = settings
+        self.matcher = matcher
         self.engine = engine
         self.cases = CaseRepository(engine)
         self.recorder = IngestRecorder(engine)
@@ -71,6 +82,14 @@ class IngestRunner:
         finally:
             executor.shutdown()
             self.progress.close()
+        if self.matcher is not None:  # new media are matched against the banks at once
+            matched = self.matcher.run(pending_only=True)
+            summary.banks = matched.banks
+            for counts in matched.cases:
+                if counts["case"] == case:
+                    summary.case_media = counts["media"]
+                    summary.precategorised = counts["precategorised"]
+                    summary.known_good = counts["known_good"]
         summary.seconds = time.monotonic() - started
         return count_sources(self.engine, summary, source_ids)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, exists, func, select
 
+from vidtrace.matching.match_summary import share
 from vidtrace.store.models import Media, Occurrence, SkippedFile
 
 
@@ -29,6 +30,11 @@ class IngestSummary:
     skipped: int = 0
     skipped_by_reason: dict[str, int] = field(default_factory=dict)
     skipped_files: list[SkippedFileReport] = field(default_factory=list)
+    # Known material in the whole case, after matching against the banks:
+    banks: int = 0
+    case_media: int = 0
+    precategorised: int = 0
+    known_good: int = 0
     # This run only:
     files_processed: int = 0
     files_already_done: int = 0
@@ -61,6 +67,12 @@ class IngestSummary:
             + (", ".join(f"{k} {n}" for k, n in sorted(self.media_by_kind.items())) or "none"),
             f"  files skipped         {self.skipped}",
         ]
+        if self.banks:
+            lines.insert(
+                5,
+                f"  pre-categorised       {share(self.precategorised, self.case_media)},"
+                f" {self.known_good} known-good ({self.banks} banks)",
+            )
         for code, count in sorted(self.skipped_by_reason.items()):
             lines.append(f"    {code:<22}{count}")
         for report in self.skipped_files[:20]:

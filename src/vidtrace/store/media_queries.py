@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
+from vidtrace.store.matches import MatchRepository
 from vidtrace.store.models import Case, Derivative, Media, Occurrence, VideoFrame
 
 
@@ -14,9 +15,12 @@ class MediaQueries:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def list(self, case: str | None = None) -> list[dict[str, Any]]:
-        """Every media item (of ``case`` if given), ordered by SHA-256."""
+    def list(self, case: str | None = None, review: bool = False) -> list[dict[str, Any]]:
+        """Every media item (of ``case`` if given), ordered by SHA-256. ``review``: only what an
+        analyst still has to review, leaving out pre-categorised and known-good media."""
         query = select(Media).order_by(Media.sha256)
+        if review:
+            query = query.where(Media.precategorised.is_(False), Media.known_good.is_(False))
         if case is not None:
             in_case = (
                 select(Occurrence.media_sha256)
@@ -36,7 +40,11 @@ class MediaQueries:
                 occurrence_query = occurrence_query.where(Case.name == case)
             for sha256, case_name, path, mtime in conn.execute(occurrence_query):
                 places[sha256].append({"case": case_name, "path": path, "mtime": mtime})
-        return [_to_json(row, places.get(row["sha256"], [])) for row in media]
+            matches = MatchRepository.for_media(conn, [row["sha256"] for row in media])
+        return [
+            _to_json(row, places.get(row["sha256"], []), matches.get(row["sha256"], []))
+            for row in media
+        ]
 
     def get(self, sha256: str) -> dict[str, Any] | None:
         """One media item with its occurrences in every case, its frames and derivatives."""
@@ -89,13 +97,16 @@ class MediaQueries:
                     .order_by(Derivative.role, Derivative.position)
                 )
             ]
-        detail = _to_json(row, places)
+            matches = MatchRepository.for_media(conn, [sha256]).get(sha256, [])
+        detail = _to_json(row, places, matches)
         detail["frames"] = frames
         detail["derivatives"] = derivatives
         return detail
 
 
-def _to_json(row: Any, occurrences: list[dict[str, Any]]) -> dict[str, Any]:
+def _to_json(
+    row: Any, occurrences: list[dict[str, Any]], matches: list[dict[str, Any]]
+) -> dict[str, Any]:
     gps = None
     if row["gps_lat"] is not None and row["gps_lon"] is not None:
         gps = {"lat": row["gps_lat"], "lon": row["gps_lon"], "alt": row["gps_alt"]}
@@ -133,7 +144,8 @@ def _to_json(row: Any, occurrences: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "decode_error": row["decode_error"],
         "occurrences": occurrences,
-        "known": False,  # set by hash-set matching (a later stage)
-        "matches": [],
+        "known": bool(row["precategorised"]),  # pre-categorised by a bank verdict
+        "known_good": bool(row["known_good"]),  # NSRL: hidden from review
+        "matches": matches,
         "series": None,
     }

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -96,6 +98,15 @@ class Media(Base):
     location_text: Mapped[str | None] = mapped_column(String(200))
     decode_error: Mapped[str | None] = mapped_column(Text)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by matching against the banks (matching/): a known verdict hides the media from triage;
+    # known-good (NSRL: operating-system and application files) hides it from review.
+    precategorised: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
+    known_good: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
+    matched_generation: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Occurrence(Base):
@@ -158,3 +169,86 @@ class SkippedFile(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     media_sha256: Mapped[str | None] = mapped_column(String(64))  # set when the bytes were hashed
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY; PostgreSQL needs 64 bits for big banks.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Counter(Base):
+    """Named counters; ``bank_generation`` changes whenever the banks do, so media matched
+    against an older generation are matched again."""
+
+    __tablename__ = "counter"
+    name: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class HashSet(Base):
+    """A bank: one imported hash set (VICS, NSRL, ICSE), with its matching policy."""
+
+    __tablename__ = "hash_set"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    format: Mapped[str] = mapped_column(String(20))
+    bank_type: Mapped[str] = mapped_column(String(20))  # known | known-good | ignore
+    pdq_threshold: Mapped[int] = mapped_column(Integer, default=31)
+    source: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[str | None] = mapped_column(String(100))
+    profile: Mapped[str | None] = mapped_column(String(40))
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    records_read: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejected: Mapped[int] = mapped_column(BigInteger, default=0)
+    rejections: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    meta: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HashSetEntry(Base):
+    """One record of a bank. PDQ entries are also in the workspace's bank PDQ index."""
+
+    __tablename__ = "hash_set_entry"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    record: Mapped[int] = mapped_column(BigInteger)
+    md5: Mapped[str | None] = mapped_column(String(32), index=True)
+    sha1: Mapped[str | None] = mapped_column(String(40), index=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    pdq: Mapped[str | None] = mapped_column(String(64))
+    photodna: Mapped[str | None] = mapped_column(Text)  # opaque: carried, never computed
+    category: Mapped[str | None] = mapped_column(String(40))
+    category_label: Mapped[str | None] = mapped_column(String(200))
+    victim_identified: Mapped[bool | None] = mapped_column(Boolean)
+    offender_identified: Mapped[bool | None] = mapped_column(Boolean)
+    is_distributed: Mapped[bool | None] = mapped_column(Boolean)
+    series: Mapped[str | None] = mapped_column(String(500))
+    tags: Mapped[str | None] = mapped_column(Text)
+    comments: Mapped[str | None] = mapped_column(Text)
+    media_size: Mapped[int | None] = mapped_column(BigInteger)
+    mime_type: Mapped[str | None] = mapped_column(String(100))
+    file_paths: Mapped[list[str]] = mapped_column(JSON, default=list)
+    extra: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class Match(Base):
+    """A media item found in a bank: how (kind, distance, dihedral variant or video frame), and
+    what the bank entry said at match time (category, series, victim identified)."""
+
+    __tablename__ = "match"
+    __table_args__ = (UniqueConstraint("media_sha256", "entry_id", "kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), index=True)
+    hash_set_id: Mapped[int] = mapped_column(ForeignKey("hash_set.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))  # md5 | sha1 | sha256 | pdq | video-pdq
+    distance: Mapped[int] = mapped_column(Integer)
+    dihedral: Mapped[str | None] = mapped_column(String(20))  # which PDQ variant matched
+    frame: Mapped[int | None] = mapped_column(Integer)  # which sampled video frame matched
+    category: Mapped[str | None] = mapped_column(String(40))
+    category_label: Mapped[str | None] = mapped_column(String(200))
+    series: Mapped[str | None] = mapped_column(String(500))
+    victim_identified: Mapped[bool | None] = mapped_column(Boolean)
+    matcher_version: Mapped[int] = mapped_column(Integer)
+    matched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
