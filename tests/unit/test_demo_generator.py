@@ -50,11 +50,12 @@ def read_evidence(out_dir: Path, path: str) -> bytes:
 
 
 def all_evidence(out_dir: Path) -> dict[str, bytes]:
-    """Every file under ``out_dir`` (except the ground truth), archives opened into members."""
+    """Every evidence file under ``out_dir`` (not the ground truth, not the demo bank), archives
+    opened into members."""
     found: dict[str, bytes] = {}
     for file in sorted(p for p in out_dir.rglob("*") if p.is_file()):
         rel = file.relative_to(out_dir).as_posix()
-        if rel == "ground-truth.json":
+        if rel == "ground-truth.json" or rel.startswith("banks/"):
             continue
         if rel.endswith(".zip"):
             with zipfile.ZipFile(file) as zipped:

@@ -6,6 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from vidtrace.demo.banks import write_demo_bank
 from vidtrace.demo.cases import ARCHIVES, CASES
 from vidtrace.demo.clutter import write_clutter
 from vidtrace.demo.evidence_tree import EvidenceTree
@@ -46,6 +47,7 @@ class DemoManifest:
     cases: tuple[DemoCase, ...]
     ground_truth: Path
     counts: DemoCounts
+    bank: Path  # a VICS file of demo material "already known" elsewhere
 
 
 def build_demo_evidence(out_dir: Path, seed: int = 7, *, replace: bool = False) -> DemoManifest:
@@ -67,6 +69,7 @@ def build_demo_evidence(out_dir: Path, seed: int = 7, *, replace: bool = False) 
     out_dir.mkdir(parents=True, exist_ok=True)
     tree.write(out_dir)
     truth_path = truth.write(out_dir, tree)
+    bank = write_demo_bank(out_dir, tree, truth)
     document = truth.to_json(tree)
     cases = tuple(
         DemoCase(
@@ -95,7 +98,7 @@ def build_demo_evidence(out_dir: Path, seed: int = 7, *, replace: bool = False) 
         distractors=len(truth.distractors),
         total_bytes=total,
     )
-    return DemoManifest(out_dir, seed, cases, truth_path, counts)
+    return DemoManifest(out_dir, seed, cases, truth_path, counts, bank)
 
 
 def _clear(out_dir: Path, replace: bool) -> None:

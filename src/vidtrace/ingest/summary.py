@@ -71,7 +71,8 @@ class IngestSummary:
             lines.insert(
                 5,
                 f"  pre-categorised       {share(self.precategorised, self.case_media)},"
-                f" {self.known_good} known-good ({self.banks} banks)",
+                f" {self.known_good} known-good"
+                f" ({self.banks} bank{'s' if self.banks != 1 else ''})",
             )
         for code, count in sorted(self.skipped_by_reason.items()):
             lines.append(f"    {code:<22}{count}")

@@ -1,0 +1,58 @@
+"""The demo's bank pre-categorises what its ground truth says is known, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.kit.databases import sqlite_url
+from vidtrace.config import Settings
+from vidtrace.demo.run import run_demo
+
+
+def _occurrence(truth_path: str, folders: dict[str, str]) -> tuple[str, str]:
+    """(case, occurrence path) of a ground-truth path "case-folder/item/rest"."""
+    folder, rest = truth_path.split("/", 1)
+    item, tail = rest.split("/", 1)
+    return folders[folder], rest if item.endswith("!") else tail
+
+
+@pytest.mark.slow
+def test_demo_bank_precategorises_the_known_series(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = Settings(workspace=tmp_path / "ws", database_url=sqlite_url(tmp_path), workers=2)
+    assert run_demo(settings, tmp_path / "evidence", as_json=True) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["bank"]["imported"] == report["bank"]["records_read"]
+
+    from vidtrace.bootstrap import bootstrap
+
+    app = bootstrap(settings)
+    known = {
+        (place["case"], place["path"])
+        for item in app.media().list()
+        if item["known"]
+        for place in item["occurrences"]
+    }
+    truth = json.loads((tmp_path / "evidence" / "ground-truth.json").read_text())
+    folders = {c["folder"]: c["name"] for c in truth["cases"]}
+    series = {s["id"]: s for s in truth["series"]}
+    corrupt = {c["path"] for c in truth["corrupt"]}
+    by_md5 = {_occurrence(p, folders) for p in series["S01"]["members"] if p not in corrupt}
+    assert by_md5 <= known
+    s02 = series["S02"]
+    near = {
+        _occurrence(p, folders)
+        for p, edit in s02["edits"].items()
+        if edit in {"original", "reencode", "hflip", "messenger", "format_copy"}
+    }
+    assert near <= known  # found through PDQ, the mirrored copy through its dihedral variants
+    wallpaper = {_occurrence(p, folders) for p in truth["distractors"] if "wallpaper" in p}
+    assert wallpaper <= known
+    s02_all = {_occurrence(p, folders) for p in s02["members"]}
+    assert known <= by_md5 | s02_all | wallpaper
+    assert report["precategorised"] == sum(1 for m in app.media().list() if m["known"])
+    app.close()
