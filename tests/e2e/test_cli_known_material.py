@@ -76,7 +76,9 @@ def test_shared_pdq_images_are_precategorised_exactly(
     listing = json.loads(listed.stdout)
     media = {place["path"]: m for m in listing for place in m["occurrences"]}
     expected = set(IN_BANK) | {PERCEPTUAL_ONLY}
-    expected |= {p for p in media if p.startswith(BRIDGE_FAMILY) and p.endswith((".jpg", ".png", ".webp"))}
+    expected |= {
+        p for p in media if p.startswith(BRIDGE_FAMILY) and p.endswith((".jpg", ".png", ".webp"))
+    }
     assert {p for p, m in media.items() if m["known"]} == expected
     # The rotated copy is found only because its rotations are searched too.
     rotated = media["reg-test-input/dih/bridge-3-rotate-180.jpg"]
