@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit.hashset_kit import HashSetFormatContract
 from tests.kit.icse_files import ICSE_COLUMNS, icse_row, write_icse_csv
 from tests.kit.nsrl_files import nsrl_rows, write_nsrl_v2
 from vidtrace.hashsets import hashset_formats
@@ -243,3 +244,11 @@ def test_writer_takes_entries_from_other_formats() -> None:
 def test_writer_refuses_other_delimiters() -> None:
     with pytest.raises(ValueError, match="delimiter"):
         write_entries(io.StringIO(), [], "|")
+
+
+class TestIcseContract(HashSetFormatContract):
+    format = IcseFormat
+
+    def write_sample(self, path: Path, count: int) -> Path:
+        rows = [icse_row(seed) for seed in range(count - 1)] + [icse_row(99, MD5="not hex")]
+        return write_icse_csv(path, rows)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit.hashset_kit import HashSetFormatContract
 from tests.kit.icse_files import icse_row, write_icse_csv
 from tests.kit.nsrl_files import NsrlRow, build_rds_v3, nsrl_rows, write_nsrl_v2
 from vidtrace.hashsets import hashset_formats
@@ -276,3 +277,20 @@ def test_sniff_tells_the_layouts_from_each_other_and_from_other_formats(tmp_path
     assert vics_format in ("vics", "unknown")
     with pytest.raises(HashSetFormatError, match="not a recognised hash-set format"):
         detect_format(other_sqlite)
+
+
+class TestNsrlV2Contract(HashSetFormatContract):
+    format = NsrlFormat
+
+    def write_sample(self, path: Path, count: int) -> Path:
+        rows: list[object] = list(nsrl_rows(count - 1))
+        rows.append(("XYZ", "not-hex", "", "bad.dll", "1", "1", "1", ""))
+        return write_nsrl_v2(path, rows)  # type: ignore[arg-type]
+
+
+class TestNsrlV3Contract(HashSetFormatContract):
+    format = NsrlFormat
+
+    def write_sample(self, path: Path, count: int) -> Path:
+        rows = [*nsrl_rows(count - 1), NsrlRow(sha256="zz" * 32, sha1="A" * 40, md5="B" * 32)]
+        return build_rds_v3(path, rows)

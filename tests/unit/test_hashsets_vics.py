@@ -26,6 +26,7 @@ from tests.kit.hashset_files import (
     write_vics_stream,
     write_vics_text,
 )
+from tests.kit.hashset_kit import HashSetFormatContract
 from vidtrace.hashsets import hashset_formats
 from vidtrace.hashsets.base import (
     BankEntry,
@@ -802,3 +803,11 @@ def test_writer_output_fits_the_schema(shared_data: Path) -> None:
     write_vics_media(media_document, sample_entries("US"), profile="US")
     for media in json.loads(media_document.getvalue())["value"]:
         check_against_schema(media, "Media", schema)
+
+
+class TestVicsContract(HashSetFormatContract):
+    format = VicsFormat
+
+    def write_sample(self, path: Path, count: int) -> Path:
+        records = [vics_media(seed) for seed in range(count - 1)] + [vics_media(99, MD5="zz")]
+        return write_vics(path, records)
