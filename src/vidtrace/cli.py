@@ -14,7 +14,7 @@ from vidtrace.cli_known import add_known_commands
 from vidtrace.config import load_settings
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.ingest.runner import EvidenceNotFoundError
-from vidtrace.output import print_json
+from vidtrace.output import print_json, print_summary
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -33,10 +33,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except EvidenceNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    if args.json:
-        print_json(summary.to_json())
-    else:
-        print(summary.to_text())
+    finally:
+        app.close()
+    print_summary(summary, args.json)
     return 0
 
 

@@ -15,7 +15,7 @@ from vidtrace.export.base import UnknownCaseError
 from vidtrace.hashsets import hashset_formats
 from vidtrace.hashsets.base import HashSetFormatError
 from vidtrace.matching.bank_import import BankExistsError
-from vidtrace.output import print_json
+from vidtrace.output import print_json, print_summary
 
 
 def _threshold(text: str) -> int:
@@ -42,10 +42,7 @@ def cmd_hashset_import(args: argparse.Namespace) -> int:
         return 2
     finally:
         app.close()
-    if args.json:
-        print_json(summary.to_json())
-    else:
-        print(summary.to_text())
+    print_summary(summary, args.json)
     return 0
 
 
@@ -94,10 +91,7 @@ def cmd_match(args: argparse.Namespace) -> int:
     app = bootstrap(load_settings(args.workspace))
     summary = app.matcher().run(pending_only=args.pending)
     app.close()
-    if args.json:
-        print_json(summary.to_json())
-    else:
-        print(summary.to_text())
+    print_summary(summary, args.json)
     return 0
 
 

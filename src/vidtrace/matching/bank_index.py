@@ -8,11 +8,16 @@ in the index until it is rebuilt: their hits find no entry row and are dropped.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from vidtrace.index import BatchHits, PdqIndex
+from vidtrace.index import BatchHits, IndexLockedError, PdqIndex
 from vidtrace.store.banks import BankRepository
+
+log = logging.getLogger(__name__)
+LOCK_WAIT_SECONDS = 600.0
 
 
 class BankPdqIndex:
@@ -24,8 +29,21 @@ class BankPdqIndex:
     @property
     def index(self) -> PdqIndex:
         if self._index is None:
-            self._index = PdqIndex.open(self.directory)
+            self._index = self._open_when_free()
         return self._index
+
+    def _open_when_free(self) -> PdqIndex:
+        """The index, opened for writing; another vidtrace process (an ingest matching its
+        new media, say) may hold it for a while, so wait for it rather than fail."""
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                return PdqIndex.open(self.directory)
+            except IndexLockedError:
+                if time.monotonic() > deadline:
+                    raise
+                log.warning("waiting for the bank PDQ index, in use by another process")
+                time.sleep(1.0)
 
     def sync(self) -> int:
         """Add the entries the index lacks; how many were added."""
