@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from vidtrace.registry import Registry
+from vidtrace.store.models import Case
 
 
 class UnknownCaseError(LookupError):
@@ -38,6 +39,13 @@ class Exporter(ABC):
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+
+    def case_id(self, case: str) -> int:
+        with self.engine.connect() as conn:
+            found = conn.scalar(select(Case.id).where(Case.name == case))
+        if found is None:
+            raise UnknownCaseError(f"no case named {case!r}")
+        return int(found)
 
     @abstractmethod
     def export(self, case: str, path: Path) -> ExportSummary:

@@ -10,15 +10,10 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select
 
 from vidtrace.hashsets.base import BankEntry
-from vidtrace.store.models import Case, HashSet, HashSetEntry, Match, Media, Occurrence
+from vidtrace.store.models import HashSet, HashSetEntry, Match, Media, Occurrence
 
 PAGE = 2_000
 _EXACT_FIRST = {"sha256": 0, "sha1": 1, "md5": 2, "pdq": 3, "video-pdq": 4}
-
-
-def case_id(engine: Engine, case: str) -> int | None:
-    with engine.connect() as conn:
-        return conn.scalar(select(Case.id).where(Case.name == case))
 
 
 def verdict_profile(engine: Engine, case_id: int) -> str | None:

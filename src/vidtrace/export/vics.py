@@ -6,8 +6,8 @@ import uuid
 from pathlib import Path
 
 from vidtrace import __version__
-from vidtrace.export.base import Exporter, ExportSummary, UnknownCaseError, atomic_output, exporters
-from vidtrace.export.case_entries import case_entries, case_id, verdict_profile
+from vidtrace.export.base import Exporter, ExportSummary, atomic_output, exporters
+from vidtrace.export.case_entries import case_entries, verdict_profile
 from vidtrace.hashsets.vics_writer import VicsCase, write_vics_cases
 
 # A stable CaseID per workspace case, so exporting twice describes the same case.
@@ -19,9 +19,7 @@ class VicsExporter(Exporter):
     description = "Project VIC VICS 2.0 JSON (#Cases), PDQ in AlternativeHashes"
 
     def export(self, case: str, path: Path) -> ExportSummary:
-        found = case_id(self.engine, case)
-        if found is None:
-            raise UnknownCaseError(f"no case named {case!r}")
+        found = self.case_id(case)
         header = VicsCase(
             case_id=str(uuid.uuid5(CASE_NAMESPACE, case)),
             case_number=case,

@@ -111,6 +111,11 @@ class BankReader(ABC):
     @abstractmethod
     def __iter__(self) -> Iterator[BankEntry | RejectedRecord]: ...
 
+    def bank_meta(self) -> dict[str, Any]:
+        """What the file said besides its records (VICS: its cases), JSON-ready; read after
+        iteration has finished."""
+        return {}
+
     def close(self) -> None:  # noqa: B027  (readers without resources need nothing)
         """Release the file."""
 

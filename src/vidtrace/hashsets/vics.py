@@ -31,6 +31,7 @@ where text is expected, a non-numeric Category, a boolean that is neither) becom
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import uuid
 from collections.abc import Callable, Generator, Iterator
@@ -214,6 +215,9 @@ class VicsReader(BankReader):
         _skip_bom(handle)
         self._handles.append(handle)
         return handle
+
+    def bank_meta(self) -> dict[str, Any]:
+        return {"cases": [_case_json(case) for case in self.cases]} if self.cases else {}
 
     def close(self) -> None:
         for handle in self._handles:
@@ -559,3 +563,10 @@ def _fault(exc: Exception) -> str:
     if isinstance(message, bytes):
         message = message.decode("utf-8", "replace")
     return str(message).strip().splitlines()[0]
+
+
+def _case_json(case: VicsCase) -> dict[str, Any]:
+    data = dataclasses.asdict(case)
+    if case.seizure_date is not None:
+        data["seizure_date"] = case.seizure_date.isoformat()
+    return data

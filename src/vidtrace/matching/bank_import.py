@@ -178,7 +178,7 @@ class BankImporter:
                     "by_reason": dict(summary.rejected_by_reason),
                     "records": [[r.record, r.reason] for r in summary.rejections],
                 },
-                meta={**header.extra, **getattr(reader, "bank_meta", {})},
+                meta={**header.extra, **reader.bank_meta()},
             )
         if existing is not None:
             self.index.rebuild()

@@ -59,7 +59,7 @@ class BankPdqIndex:
         return self.sync()
 
     def search(self, hashes: Sequence[str], radius: int) -> BatchHits:
-        self.sync()
+        """Search as the index stands: callers ``sync`` first (the matcher does, once per run)."""
         return self.index.search_batch(hashes, radius)
 
     def close(self) -> None:
