@@ -1,0 +1,1 @@
+"""Series: links between media (linkers/), grouped into series (grouping.py), and overlaps."""
