@@ -6,6 +6,7 @@ hand each service only the slice of storage it needs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
@@ -16,10 +17,18 @@ from vidtrace.ingest.runner import IngestRunner
 from vidtrace.matching.bank_import import BankImporter
 from vidtrace.matching.bank_index import BankPdqIndex
 from vidtrace.matching.matcher import Matcher
+from vidtrace.series.grouper import SeriesGrouper
+from vidtrace.series.linkers import linkers
 from vidtrace.store.banks import BankRepository
 from vidtrace.store.database import make_engine, upgrade_schema
+from vidtrace.store.links import LinkRepository
 from vidtrace.store.matches import MatchRepository
 from vidtrace.store.media_queries import MediaQueries
+from vidtrace.store.overlap_queries import OverlapQueries
+from vidtrace.store.series_edits import SeriesEdits
+from vidtrace.store.series_queries import SeriesQueries
+from vidtrace.store.series_store import SeriesStore
+from vidtrace.store.thumbnails import VaultThumbnails
 from vidtrace.store.vault import Vault
 
 
@@ -49,6 +58,27 @@ class App:
 
     def media(self) -> MediaQueries:
         return MediaQueries(self.engine)
+
+    def grouper(self, linker_names: Sequence[str] | None = None) -> SeriesGrouper:
+        """A grouping run with the named linkers (every registered one by default)."""
+        names = linker_names if linker_names is not None else linkers.names()
+        return SeriesGrouper(
+            self.engine,
+            LinkRepository(self.engine),
+            SeriesStore(self.engine),
+            VaultThumbnails(self.engine, self.vault),
+            self.settings.index_dir / "linkers",
+            [linkers.get(name)() for name in names],
+        )
+
+    def series(self) -> SeriesQueries:
+        return SeriesQueries(self.engine)
+
+    def series_edits(self) -> SeriesEdits:
+        return SeriesEdits(self.engine)
+
+    def overlaps(self) -> OverlapQueries:
+        return OverlapQueries(self.engine)
 
     def close(self) -> None:
         if self._bank_index is not None:

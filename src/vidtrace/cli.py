@@ -11,10 +11,17 @@ from pathlib import Path
 from vidtrace import __version__
 from vidtrace.bootstrap import bootstrap
 from vidtrace.cli_known import add_known_commands
+from vidtrace.cli_series import add_series_commands
 from vidtrace.config import load_settings
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.ingest.runner import EvidenceNotFoundError
 from vidtrace.output import print_json, print_summary
+
+
+def country_code(text: str) -> str:
+    if len(text) != 2 or not text.isalpha():
+        raise argparse.ArgumentTypeError("a country is an ISO 3166-1 alpha-2 code, e.g. NL")
+    return text.upper()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -29,7 +36,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     show_bar = (not args.no_progress and sys.stderr.isatty()) or args.progress
     progress = BarProgress() if show_bar else SilentProgress()
     try:
-        summary = app.ingest_runner(progress).run(args.paths, args.case, args.agency)
+        summary = app.ingest_runner(progress).run(args.paths, args.case, args.agency, args.country)
     except EvidenceNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -91,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--case", required=True, help="case name (created on first use)")
     ingest.add_argument("--agency", help="agency that owns the case")
+    ingest.add_argument(
+        "--country", type=country_code, help="the agency's country (ISO 3166-1 alpha-2, e.g. NL)"
+    )
     ingest.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.add_argument(
@@ -119,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(func=cmd_media_show)
 
     add_known_commands(commands)
+    add_series_commands(commands)
 
     demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
     demo.add_argument(

@@ -24,6 +24,7 @@ class DemoCase:
     agency: str
     folder: Path
     evidence: tuple[Path, ...]  # device folders and archives inside ``folder``
+    country: str | None = None  # the agency's country: ``--country``
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def build_demo_evidence(out_dir: Path, seed: int = 7, *, replace: bool = False) 
             case.agency,
             out_dir / case.folder,
             tuple(out_dir / case.folder / item for item in case.evidence),
+            case.country,
         )
         for case in CASES
     )

@@ -11,6 +11,7 @@ class CasePlan:
     agency: str
     folder: str  # relative to the output folder
     evidence: tuple[str, ...]  # evidence items inside ``folder``: device folders and archives
+    country: str | None = None  # the agency's country (ISO 3166-1 alpha-2)
 
     def item(self, evidence: str) -> str:
         """The output-relative path of one evidence item."""
@@ -24,18 +25,21 @@ LANTERN = CasePlan(
     "Agency NL",
     "operation-lantern",
     ("sd-card-01", "laptop-export", "phone-export.zip"),
+    "NL",
 )
 BIRCH = CasePlan(
     "Case Birch",
     "Agency DE",
     "case-birch",
     ("iphone-backup", "usb-stick", "cloud-takeout.tar.gz"),
+    "DE",
 )
 CEDAR = CasePlan(
     "Case Cedar",
     "Agency FR",
     "case-cedar",
     ("desktop", "sd-card-a", "sd-card-b", "messenger-export.zip"),
+    "FR",
 )
 CASES = (LANTERN, BIRCH, CEDAR)
 

@@ -24,7 +24,9 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
     summaries = []
     for case in manifest.cases:
         progress = BarProgress(case.name) if sys.stderr.isatty() else SilentProgress()
-        summary = app.ingest_runner(progress).run(case.evidence, case.name, case.agency)
+        summary = app.ingest_runner(progress).run(
+            case.evidence, case.name, case.agency, case.country
+        )
         summaries.append(summary)
         if not as_json:
             print(summary.to_text() + "\n")

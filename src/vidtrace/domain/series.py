@@ -86,8 +86,7 @@ class GroupingInput:
 
 @dataclass
 class SeriesGroup:
-    """One series as the grouping found it: members, the seeds it grew from, why it holds."""
+    """One series as the grouping found it: its members and the seed series it grew from."""
 
     members: set[str]
-    seed_ids: list[int] = field(default_factory=list)  # ascending; the first keeps its id
-    links_by_kind: dict[str, int] = field(default_factory=dict)
+    seed_ids: list[int] = field(default_factory=list)  # ascending

@@ -61,14 +61,20 @@ class IngestRunner:
         self.recorder = IngestRecorder(engine)
         self.progress = progress or SilentProgress()
 
-    def run(self, paths: Iterable[Path], case: str, agency: str | None = None) -> IngestSummary:
+    def run(
+        self,
+        paths: Iterable[Path],
+        case: str,
+        agency: str | None = None,
+        country: str | None = None,
+    ) -> IngestSummary:
         roots = [Path(p).absolute() for p in paths]
         for root in roots:
             if not root.exists() and not root.is_symlink():
                 raise EvidenceNotFoundError(f"evidence not found: {root}")
         started = time.monotonic()
         Vault(self.settings.vault_dir).clear_staging()
-        case_id = self.cases.ensure_case(case, agency)
+        case_id = self.cases.ensure_case(case, agency, country)
         summary = IngestSummary(case=case, sources=[str(r) for r in roots])
         executor = make_executor(self.settings.workers, init_worker, (self.settings,))
         source_ids = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 
 from vidtrace.store.models import Agency, Case, Source
 from vidtrace.store.upsert import insert_ignore
@@ -12,13 +12,18 @@ class CaseRepository:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def ensure_case(self, name: str, agency: str | None = None) -> int:
-        """The id of case ``name``, created (with its agency) on first use."""
+    def ensure_case(self, name: str, agency: str | None = None, country: str | None = None) -> int:
+        """The id of case ``name``, created (with its agency) on first use. ``country`` (ISO
+        3166-1 alpha-2) is the agency's, recorded when given."""
         with self.engine.begin() as conn:
             agency_id = None
             if agency:
                 insert_ignore(conn, Agency.__table__, [{"name": agency}], ["name"])  # type: ignore[arg-type]
                 agency_id = conn.scalar(select(Agency.id).where(Agency.name == agency))
+                if country:
+                    conn.execute(
+                        update(Agency).where(Agency.id == agency_id).values(country=country)
+                    )
             insert_ignore(
                 conn,
                 Case.__table__,  # type: ignore[arg-type]

@@ -19,3 +19,13 @@ def bump_counter(conn: Connection, name: str) -> int:
     insert_ignore(conn, Counter.__table__, [{"name": name, "value": 0}], ["name"])  # type: ignore[arg-type]
     conn.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + 1))
     return read_counter(conn, name)
+
+
+def reserve(conn: Connection, name: str, count: int, floor: int = 0) -> int:
+    """Reserve ``count`` consecutive numbers above both the counter and ``floor``; the first."""
+    insert_ignore(conn, Counter.__table__, [{"name": name, "value": 0}], ["name"])  # type: ignore[arg-type]
+    conn.execute(
+        update(Counter).where(Counter.name == name, Counter.value < floor).values(value=floor)
+    )
+    conn.execute(update(Counter).where(Counter.name == name).values(value=Counter.value + count))
+    return read_counter(conn, name) - count + 1

@@ -43,6 +43,7 @@ class Agency(Base):
     __tablename__ = "agency"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
 
 
 class Case(Base):
@@ -107,6 +108,8 @@ class Media(Base):
         Boolean, default=False, server_default=false(), index=True
     )
     matched_generation: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Set once the linkers have compared this media item with every other (series/).
+    linked_generation: Mapped[int | None] = mapped_column(Integer, index=True)
 
 
 class Occurrence(Base):
@@ -252,3 +255,68 @@ class Match(Base):
     victim_identified: Mapped[bool | None] = mapped_column(Boolean)
     matcher_version: Mapped[int] = mapped_column(Integer)
     matched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MediaLink(Base):
+    """A reason to believe two media belong to one series, from one linker (domain Link)."""
+
+    __tablename__ = "link"
+    __table_args__ = (UniqueConstraint("a_sha256", "b_sha256", "kind"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    a_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"))
+    b_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    strength: Mapped[str] = mapped_column(String(10), index=True)  # strong | weak
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[str] = mapped_column(Text)
+    linker_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Series(Base):
+    """A group of media of one scene and production. ``merged_into`` is set when the series
+    was folded into another one; it then has no members."""
+
+    __tablename__ = "series"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    decided: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    representative: Mapped[str | None] = mapped_column(String(64))
+    links_by_kind: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SeriesMember(Base):
+    """Which series a media item is in. ``pinned`` members were placed by an analyst."""
+
+    __tablename__ = "series_member"
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class SeriesApart(Base):
+    """Two series an analyst split apart: the grouping never joins them again."""
+
+    __tablename__ = "series_apart"
+    series_a: Mapped[int] = mapped_column(ForeignKey("series.id"), primary_key=True)
+    series_b: Mapped[int] = mapped_column(ForeignKey("series.id"), primary_key=True)
+
+
+class AuditEvent(Base):
+    """Who did or saw what, when: analysts' decisions now, every view of evidence later."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    agency: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    client: Mapped[str | None] = mapped_column(String(100))

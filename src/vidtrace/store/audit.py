@@ -1,0 +1,56 @@
+"""The audit log: every decision (and, with the workbench, every view) in ``audit_event``.
+
+Records are written inside the caller's transaction, so an action and its audit record are
+stored together or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from vidtrace.store.models import AuditEvent
+
+
+def record_audit(
+    conn: Connection,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    detail: dict[str, Any] | None = None,
+    *,
+    agency: str | None = None,
+    client: str | None = None,
+) -> None:
+    conn.execute(
+        insert(AuditEvent).values(
+            actor=actor,
+            agency=agency,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            detail=detail or {},
+            client=client,
+        )
+    )
+
+
+def audit_trail(engine: Engine, object_type: str, object_id: str | int) -> list[dict[str, Any]]:
+    """The audit events of one object, oldest first."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == str(object_id))
+        .order_by(AuditEvent.id)
+    )
+    with engine.connect() as conn:
+        return [
+            {
+                "at": row.at.isoformat() if row.at else None,
+                "actor": row.actor,
+                "action": row.action,
+                "detail": row.detail,
+            }
+            for row in conn.execute(query)
+        ]
