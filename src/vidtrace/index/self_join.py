@@ -124,7 +124,7 @@ def _concatenate(found: Sequence[Pairs]) -> Pairs:
 _worker_input: JoinInput | None = None
 
 
-def _keep_freed_memory() -> None:
+def keep_freed_memory() -> None:
     """Let glibc reuse freed heap memory instead of returning it to the OS after every numpy
     temporary: a fresh process otherwise page-faults each batch's arrays in again, which made
     a spawned worker 1.5x slower than the parent on the same task."""
@@ -138,7 +138,7 @@ def _keep_freed_memory() -> None:
 
 def _open_worker(folders: list[Path], log: Path | None, delta_count: int) -> None:
     global _worker_input
-    _keep_freed_memory()
+    keep_freed_memory()
     segments = [Segment.load(folder) for folder in folders]
     empty = (np.empty((0, 4), np.uint64), np.empty(0, np.int64))
     words, ids = empty if log is None else _log_rows(log)

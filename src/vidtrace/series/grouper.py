@@ -32,6 +32,7 @@ class SeriesGrouper:
     thumbnails: ThumbnailSource | None
     work_dir: Path
     linkers: Sequence[Linker]
+    on_stage: Callable[[str], None] | None = None  # told each stage's name as it starts
 
     def run(self, rebuild: bool = False, relink: bool = False, workers: int = 1) -> GroupSummary:
         summary = GroupSummary("rebuild" if rebuild or relink else "incremental")
@@ -39,6 +40,8 @@ class SeriesGrouper:
 
         @contextmanager
         def stage(name: str) -> Iterator[None]:
+            if self.on_stage is not None:
+                self.on_stage(name)
             t0 = time.perf_counter()
             yield
             summary.stages[name] = summary.stages.get(name, 0.0) + time.perf_counter() - t0
