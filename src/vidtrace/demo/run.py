@@ -10,6 +10,7 @@ from vidtrace.bootstrap import bootstrap
 from vidtrace.config import Settings
 from vidtrace.demo.banks import BANK_NAME
 from vidtrace.demo.builder import build_demo_evidence
+from vidtrace.demo.series_check import check_demo_series, truth_overlaps
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.matching.match_summary import share
 
@@ -32,6 +33,15 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
             print(summary.to_text() + "\n")
     media = app.media().list()
     known = sum(1 for item in media if item["known"])
+    grouped = app.grouper().run()
+    overlaps = app.overlaps().report()
+    groupable = {
+        m["sha256"] for m in media if m["kind"] in ("image", "video") and not m["known_good"]
+    }
+    check = check_demo_series(
+        manifest.ground_truth, app.media().located(), app.series().series_of_media(), groupable
+    )
+    truth = truth_overlaps(manifest.ground_truth)
     if as_json:
         json.dump(
             {
@@ -42,6 +52,11 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
                 "media": len(media),
                 "bank": imported.to_json(),
                 "precategorised": known,
+                "grouping": grouped.to_json(),
+                "overlapping_series": len(overlaps["series"]),
+                "binaries_in_several_cases": overlaps["media"]["binaries_in_several_cases"],
+                "series_check": check.to_json(),
+                "ground_truth_series": truth,
             },
             sys.stdout,
             indent=2,
@@ -50,8 +65,20 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
     else:
         print(f"demo ready: {len(media)} binary-unique media in {len(summaries)} cases")
         print(f"  known material: {share(known, len(media))} pre-categorised by the demo bank")
+        print(
+            f"  series:       {grouped.series} series hold {grouped.media_in_series} media;"
+            f" {len(overlaps['series'])} overlap between cases or agencies;"
+            f" {overlaps['media']['binaries_in_several_cases']} binaries are in several cases"
+        )
+        print(
+            f"  ground truth: {truth['series']} series, {truth['in_several_cases']} of them in"
+            f" several cases; grouping BCubed F1 {check.bcubed.f1:.3f}"
+            f" (precision {check.bcubed.precision:.3f}, recall {check.bcubed.recall:.3f}),"
+            f" {check.false_merges} false merges"
+        )
         print(f"  workspace:    {settings.workspace}")
-        print(f"  ground truth: {manifest.ground_truth}")
-        print(f"  try: vidtrace --workspace {settings.workspace} media list --json")
+        print(f"  truth file:   {manifest.ground_truth}")
+        print(f"  try: vidtrace --workspace {settings.workspace} series list")
+        print(f"       vidtrace --workspace {settings.workspace} overlaps")
     app.close()
     return 0

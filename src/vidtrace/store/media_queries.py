@@ -8,7 +8,15 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from vidtrace.store.matches import MatchRepository
-from vidtrace.store.models import Case, Derivative, Media, Occurrence, VideoFrame
+from vidtrace.store.models import (
+    Case,
+    Derivative,
+    Media,
+    Occurrence,
+    SeriesMember,
+    Source,
+    VideoFrame,
+)
 
 
 class MediaQueries:
@@ -41,10 +49,28 @@ class MediaQueries:
             for sha256, case_name, path, mtime in conn.execute(occurrence_query):
                 places[sha256].append({"case": case_name, "path": path, "mtime": mtime})
             matches = MatchRepository.for_media(conn, [row["sha256"] for row in media])
+            series = dict(
+                conn.execute(select(SeriesMember.media_sha256, SeriesMember.series_id)).all()
+            )
         return [
-            _to_json(row, places.get(row["sha256"], []), matches.get(row["sha256"], []))
+            _to_json(
+                row,
+                places.get(row["sha256"], []),
+                matches.get(row["sha256"], []),
+                series.get(row["sha256"]),
+            )
             for row in media
         ]
+
+    def located(self) -> dict[str, str]:
+        """Every occurrence's full path (an archive member as "a.zip!/member") -> SHA-256."""
+        query = select(Source.root_path, Source.kind, Occurrence.path, Occurrence.media_sha256)
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for root, kind, path, sha256 in conn.execute(query.join(Source)):
+                base = root.rsplit("/", 1)[0] if kind == "file" else root
+                found[f"{base}/{path}"] = sha256
+        return found
 
     def get(self, sha256: str) -> dict[str, Any] | None:
         """One media item with its occurrences in every case, its frames and derivatives."""
@@ -98,14 +124,20 @@ class MediaQueries:
                 )
             ]
             matches = MatchRepository.for_media(conn, [sha256]).get(sha256, [])
-        detail = _to_json(row, places, matches)
+            series = conn.scalar(
+                select(SeriesMember.series_id).where(SeriesMember.media_sha256 == sha256)
+            )
+        detail = _to_json(row, places, matches, series)
         detail["frames"] = frames
         detail["derivatives"] = derivatives
         return detail
 
 
 def _to_json(
-    row: Any, occurrences: list[dict[str, Any]], matches: list[dict[str, Any]]
+    row: Any,
+    occurrences: list[dict[str, Any]],
+    matches: list[dict[str, Any]],
+    series: int | None,
 ) -> dict[str, Any]:
     gps = None
     if row["gps_lat"] is not None and row["gps_lon"] is not None:
@@ -147,5 +179,5 @@ def _to_json(
         "known": bool(row["precategorised"]),  # pre-categorised by a bank verdict
         "known_good": bool(row["known_good"]),  # NSRL: hidden from review
         "matches": matches,
-        "series": None,
+        "series": series,  # the series id, or None while the item stands alone
     }

@@ -60,15 +60,16 @@ CONTRAST_THRESHOLD = 0.02  # half OpenCV's default: dim rooms and night shots st
 MIN_SIDE = 32  # smaller thumbnails hold too little to match
 WORD_BITS, WORD_TABLES = 10, 4  # 4 vocabularies of 1,024 words: a near miss in one still counts
 VOCABULARY = WORD_TABLES << WORD_BITS
-TOP_K = 10
-REVERSE_DEPTH = 4  # x top_k: how deep old neighbours of a new picture are asked back
+TOP_K = 20
+REVERSE_DEPTH = 2  # x top_k: how deep old neighbours of a new picture are asked back
 RATIO = 0.8
 RANSAC_PX = 4.0
 RANSAC_SEED = 20240229
 MIN_MATCHES = 8
 SCALE_LIMIT = 20.0
-WEAK_INLIERS, WEAK_AGREEMENT = 8, 0.50
-STRONG_INLIERS, STRONG_AGREEMENT, STRONG_COVER = 25, 0.50, 0.15
+MIN_AGREEMENT = 0.55
+WEAK_INLIERS, WEAK_COVER = 8, 0.20  # the larger of the two covers
+STRONG_INLIERS, STRONG_COVER = 25, 0.15  # each picture's cover
 MIN_OVERLAP = 0.05  # of the frame the agreement is measured in
 CACHE_FORMAT = f"sift{MAX_FEATURES}-c{CONTRAST_THRESHOLD}-w{WORD_TABLES}x{WORD_BITS}-v1"
 
@@ -283,13 +284,11 @@ def verify(a: SceneFeatures, grey_a: Grey, b: SceneFeatures, grey_b: Grey) -> Sc
 
 def judge(match: SceneMatch) -> LinkStrength | None:
     """The strength the measurements in the module docstring justify, or None for no link."""
-    if (
-        match.inliers >= STRONG_INLIERS
-        and match.agreement >= STRONG_AGREEMENT
-        and min(match.cover_a, match.cover_b) >= STRONG_COVER
-    ):
+    if match.agreement < MIN_AGREEMENT:
+        return None
+    if match.inliers >= STRONG_INLIERS and min(match.cover_a, match.cover_b) >= STRONG_COVER:
         return LinkStrength.STRONG
-    if match.inliers >= WEAK_INLIERS and match.agreement >= WEAK_AGREEMENT:
+    if match.inliers >= WEAK_INLIERS and max(match.cover_a, match.cover_b) >= WEAK_COVER:
         return LinkStrength.WEAK
     return None
 
