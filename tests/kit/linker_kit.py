@@ -68,6 +68,9 @@ class SpecThumbnails:
     def grey(self, sha256: str) -> npt.NDArray[np.uint8] | None:
         return self._grey.get(sha256)
 
+    def available(self, sha256s: Sequence[str]) -> set[str]:
+        return {k for k in sha256s if self._grey.get(k) is not None}
+
 
 def build_corpus(specs: Sequence[MediaSpec], work_dir: Path | None = None) -> LinkCorpus:
     """A corpus holding ``specs`` in the given order."""

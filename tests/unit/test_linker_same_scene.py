@@ -10,7 +10,7 @@ import numpy.typing as npt
 import pytest
 from PIL import Image
 
-from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus
+from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus, linked
 from vidtrace.demo.patterns import Pattern
 from vidtrace.demo.scenes import (
     Shot,
@@ -54,14 +54,14 @@ def links_between(links: list[Link], a: str, b: str) -> list[Link]:
 
 class TestSameSceneLinker(LinkerContract):
     linker = SameSceneLinker()
-    linked_pairs = [("astronaut", "astronaut-crop"), ("coffee", "coffee-other-shot")]
-    unlinked_pairs = [
+    linked_pairs = (("astronaut", "astronaut-crop"), ("coffee", "coffee-other-shot"))
+    unlinked_pairs = (
         ("astronaut", "coffee"),
         ("astronaut-crop", "coffee-other-shot"),
         ("camera", "chelsea"),
         ("astronaut", "chelsea"),
         ("coffee", "camera"),
-    ]
+    )
 
     @pytest.fixture
     def sample_media(self, photos: dict[str, Grey]) -> list[MediaSpec]:
@@ -127,14 +127,21 @@ def test_rooms_built_from_the_same_patterns_do_not_link(swapped_rooms: dict[str,
     assert crossing == []
 
 
-def test_videos_and_pictures_without_thumbnails_are_left_out(photos: dict[str, Grey]) -> None:
+def test_pictures_without_thumbnails_are_left_out(photos: dict[str, Grey]) -> None:
     specs = [
         MediaSpec("astronaut", grey=photos["astronaut"]),
-        MediaSpec("astronaut-crop", grey=photos["astronaut-crop"], is_video=True),
         MediaSpec("no-thumbnail"),
         MediaSpec("too-small", grey=photos["astronaut"][:20, :20]),
     ]
     assert propose(specs) == []
+
+
+def test_a_video_links_through_its_first_keyframe(photos: dict[str, Grey]) -> None:
+    specs = [
+        MediaSpec("astronaut", grey=photos["astronaut"]),
+        MediaSpec("astronaut-clip", grey=photos["astronaut-crop"], is_video=True),
+    ]
+    assert linked(propose(specs)) == {frozenset(("astronaut", "astronaut-clip"))}
 
 
 def test_verification_work_is_bounded_by_the_candidates(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,14 @@ class VaultThumbnails:
     def __init__(self, engine: Engine, vault: Vault) -> None:
         self.engine = engine
         self.vault = vault
+
+    def available(self, sha256s: Sequence[str]) -> set[str]:
+        query = select(Derivative.media_sha256).where(
+            Derivative.role == "thumbnail", Derivative.position == 0
+        )
+        with self.engine.connect() as conn:
+            stored = set(conn.scalars(query))
+        return stored.intersection(sha256s)
 
     def grey(self, sha256: str) -> npt.NDArray[np.uint8] | None:
         with self.engine.connect() as conn:

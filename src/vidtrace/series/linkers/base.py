@@ -9,7 +9,7 @@ linked in an earlier run were already compared with each other, so a run costs w
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Protocol, TypeAlias
@@ -73,7 +73,12 @@ class ThumbnailSource(Protocol):
     """Reduced pixels of a media item (its stored thumbnail), for linkers that look at pixels."""
 
     def grey(self, sha256: str) -> npt.NDArray[np.uint8] | None:
-        """The thumbnail as a 2-D uint8 array, upright, or None when there is none."""
+        """The thumbnail as a 2-D uint8 array, upright, or None when there is none. A video's
+        thumbnail is its first keyframe."""
+        ...
+
+    def available(self, sha256s: Sequence[str]) -> set[str]:
+        """Which of ``sha256s`` have a thumbnail: one look-up for a whole corpus."""
         ...
 
 

@@ -67,9 +67,8 @@ RANSAC_PX = 4.0
 RANSAC_SEED = 20240229
 MIN_MATCHES = 8
 SCALE_LIMIT = 20.0
-MIN_AGREEMENT = 0.55
-WEAK_INLIERS, WEAK_COVER = 8, 0.20  # the larger of the two covers
-STRONG_INLIERS, STRONG_COVER = 25, 0.15  # each picture's cover
+STRONG_INLIERS, STRONG_COVER, STRONG_AGREEMENT = 25, 0.15, 0.50  # cover: of each picture
+WEAK_INLIERS, WEAK_COVER, WEAK_AGREEMENT = 8, 0.20, 0.55  # cover: of the better-covered one
 MIN_OVERLAP = 0.05  # of the frame the agreement is measured in
 CACHE_FORMAT = f"sift{MAX_FEATURES}-c{CONTRAST_THRESHOLD}-w{WORD_TABLES}x{WORD_BITS}-v1"
 
@@ -284,11 +283,18 @@ def verify(a: SceneFeatures, grey_a: Grey, b: SceneFeatures, grey_b: Grey) -> Sc
 
 def judge(match: SceneMatch) -> LinkStrength | None:
     """The strength the measurements in the module docstring justify, or None for no link."""
-    if match.agreement < MIN_AGREEMENT:
-        return None
-    if match.inliers >= STRONG_INLIERS and min(match.cover_a, match.cover_b) >= STRONG_COVER:
+    if (
+        match.inliers >= STRONG_INLIERS
+        and min(match.cover_a, match.cover_b) >= STRONG_COVER
+        and match.agreement >= STRONG_AGREEMENT
+    ):
         return LinkStrength.STRONG
-    if match.inliers >= WEAK_INLIERS and max(match.cover_a, match.cover_b) >= WEAK_COVER:
+    # Few matches: only pixels that agree closely, over a fair part of a picture, make a link.
+    if (
+        match.inliers >= WEAK_INLIERS
+        and max(match.cover_a, match.cover_b) >= WEAK_COVER
+        and match.agreement >= WEAK_AGREEMENT
+    ):
         return LinkStrength.WEAK
     return None
 
@@ -371,9 +377,12 @@ class SameSceneLinker(Linker):
             return
         folder = corpus.work_dir / self.name / CACHE_FORMAT if corpus.work_dir else None
         cache = FeatureCache(folder) if folder else None
+        # Videos take part through their thumbnail (the first keyframe): a clip filmed in the
+        # room of a photo series, or the same video re-cut with bars and logos, links here.
+        have = thumbnails.available(corpus.sha256)
         is_new: dict[str, bool] = {}
         for position, sha256 in enumerate(corpus.sha256):
-            if not corpus.is_video[position]:
+            if sha256 in have:
                 is_new[sha256] = is_new.get(sha256, False) or bool(corpus.new[position])
         memory: dict[str, SceneFeatures] = {}  # this run's features when nothing is cached
 
