@@ -111,6 +111,16 @@ def build_corpus(specs: Sequence[MediaSpec], work_dir: Path | None = None) -> Li
     )
 
 
+def random_hash(rng: np.random.Generator) -> str:
+    return bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex()
+
+
+def flipped(hex_hash: str, bits: int, rng: np.random.Generator) -> str:
+    """``hex_hash`` with exactly ``bits`` distinct bits flipped."""
+    mask = sum(1 << int(b) for b in rng.choice(256, bits, replace=False))
+    return f"{int(hex_hash, 16) ^ mask:064x}"
+
+
 def link_keys(links: Sequence[Link]) -> set[tuple[str, str, str, str]]:
     """Links as comparable keys (direction, kind, strength, evidence), scores rounded."""
     return {(ln.a, ln.b, ln.kind, f"{ln.strength}:{ln.score:.4f}:{ln.evidence}") for ln in links}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus
+from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus, flipped, random_hash
 from tests.kit.signal_kit import photo, save
 from vidtrace.config import Limits
 from vidtrace.domain.series import Link, LinkStrength
@@ -22,16 +22,6 @@ ROTATE90 = DIHEDRAL_NAMES.index("rotate90")
 ROTATE180 = DIHEDRAL_NAMES.index("rotate180")
 ROTATE270 = DIHEDRAL_NAMES.index("rotate270")
 FLIPY = DIHEDRAL_NAMES.index("flipy")
-
-
-def random_hash(rng: np.random.Generator) -> str:
-    return bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex()
-
-
-def flipped(hex_hash: str, bits: int, rng: np.random.Generator) -> str:
-    """``hex_hash`` with exactly ``bits`` distinct bits flipped."""
-    mask = sum(1 << int(b) for b in rng.choice(256, bits, replace=False))
-    return f"{int(hex_hash, 16) ^ mask:064x}"
 
 
 def turned_pair(

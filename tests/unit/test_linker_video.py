@@ -7,22 +7,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus, partition
+from tests.kit.linker_kit import (
+    LinkerContract,
+    MediaSpec,
+    build_corpus,
+    flipped,
+    partition,
+    random_hash,
+)
 from vidtrace.domain.series import Link, LinkStrength
 from vidtrace.series.linkers import pdq_candidates
 from vidtrace.series.linkers.video_in_video import VideoLinker
 
 Frames = list[tuple[int, float, str, int]]
-
-
-def random_hash(rng: np.random.Generator) -> str:
-    return bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex()
-
-
-def flipped(hex_hash: str, bits: int, rng: np.random.Generator) -> str:
-    """``hex_hash`` with exactly ``bits`` distinct bits flipped."""
-    mask = sum(1 << int(b) for b in rng.choice(256, bits, replace=False))
-    return f"{int(hex_hash, 16) ^ mask:064x}"
 
 
 def random_frames(rng: np.random.Generator, count: int, start: int = 0) -> Frames:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus
+from tests.kit.linker_kit import LinkerContract, MediaSpec, build_corpus, flipped, random_hash
 from vidtrace.domain.series import Link, LinkStrength
 from vidtrace.series.linkers import pdq_candidates
 from vidtrace.series.linkers.video_frame import VideoFrameLinker
@@ -17,16 +17,6 @@ from vidtrace.signals.pdq import DIHEDRAL_NAMES
 Frames = list[tuple[int, float, str, int]]
 ROTATE90 = DIHEDRAL_NAMES.index("rotate90")
 FLIPY = DIHEDRAL_NAMES.index("flipy")
-
-
-def random_hash(rng: np.random.Generator) -> str:
-    return bytes(rng.integers(0, 256, 32, dtype=np.uint8)).hex()
-
-
-def flipped(hex_hash: str, bits: int, rng: np.random.Generator) -> str:
-    """``hex_hash`` with exactly ``bits`` distinct bits flipped."""
-    mask = sum(1 << int(b) for b in rng.choice(256, bits, replace=False))
-    return f"{int(hex_hash, 16) ^ mask:064x}"
 
 
 def random_frames(rng: np.random.Generator, count: int, every: float = 0.5) -> Frames:
