@@ -1,4 +1,5 @@
-"""The demo's bank pre-categorises what its ground truth says is known, and nothing else."""
+"""The demo's bank pre-categorises what its ground truth says is known, and nothing else; the
+demo ends grouped, with the series and overlaps of its ground truth."""
 
 from __future__ import annotations
 
@@ -55,4 +56,10 @@ def test_demo_bank_precategorises_the_known_series(
     s02_all = {_occurrence(p, folders) for p in s02["members"]}
     assert known <= by_md5 | s02_all | wallpaper
     assert report["precategorised"] == sum(1 for m in app.media().list() if m["known"])
+    # the demo ends grouped: its series and overlaps match the ground truth
+    check = report["series_check"]
+    assert check["false_merges"] == 0 and check["bcubed_f1"] >= 0.95, check
+    assert report["grouping"]["series"] == report["ground_truth_series"]["series"]
+    in_several = report["ground_truth_series"]["in_several_cases"]
+    assert report["overlapping_series"] == in_several
     app.close()

@@ -47,6 +47,7 @@ def test_imagededup_copies_group_with_their_originals(tmp_path: Path, shared_dat
     assert original is not None
     for copy in ("_hflip", "_resize", "_rotation", "_gray"):
         assert names[f"ukbench00120{copy}.jpg"] == original, copy
+    assert names["alpha_channel_image.png"] == original
     for fmt in ("bmp", "jpeg", "png", "webp"):
         assert names[f"ukbench09380.{fmt}"] == names["ukbench09380.jpg"] is not None
     assert names["ukbench09268_corrupt.jpg"] is None, "the corrupt file breaks nothing"

@@ -38,6 +38,8 @@ def imagededup_set(shared: Path) -> GroupingSet:
         stem = Path(path).stem
         if "_corrupt" in stem:
             return None
+        if stem == "alpha_channel_image":  # ukbench00120 saved with an alpha channel (by eye)
+            return "ukbench00120"
         found = re.match(r"ukbench\d+", stem)
         return found.group(0) if found else stem
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import Engine
 
 from vidtrace.domain.series import GroupingInput, Link, LinkStrength
@@ -93,18 +94,19 @@ class SeriesGrouper:
 
 
 def representative_of(corpus: LinkCorpus) -> Callable[[set[str]], str]:
-    """The member an analyst sees first: an image before a video, the best PDQ quality, then
-    the smallest key (so the choice is stable)."""
+    """The member an analyst sees first: an image before a video, the best PDQ quality, the
+    most pixels (the original before its downscaled copies), then the smallest key (stable)."""
     position = {key: i for i, key in enumerate(corpus.sha256)}
     quality = corpus.pdq_quality
     video = corpus.is_video
+    pixels = corpus.pixels if len(corpus.pixels) == len(corpus) else np.zeros(len(corpus), int)
 
     def choose(members: set[str]) -> str:
-        def rank(key: str) -> tuple[bool, int, str]:
+        def rank(key: str) -> tuple[bool, int, int, str]:
             at = position.get(key)
             if at is None:
-                return (True, 1, key)
-            return (bool(video[at]), -int(quality[at]), key)
+                return (True, 1, 0, key)
+            return (bool(video[at]), -int(quality[at]), -int(pixels[at]), key)
 
         return min(members, key=rank)
 

@@ -76,12 +76,15 @@ def load_link_corpus(
         Media.software,
         Media.taken_at,
         Media.linked_generation,
+        Media.width,
+        Media.height,
     )
     sha256: list[str] = []
     is_video: list[bool] = []
     new: list[bool] = []
     quality: list[int] = []
     taken: list[float] = []
+    pixels: list[int] = []
     camera: list[CameraFacts | None] = []
     pdq_pages: list[np.ndarray] = []
     dihedral_pages: list[np.ndarray] = []
@@ -95,6 +98,7 @@ def load_link_corpus(
             new.append(relink or row.linked_generation != generation)
             quality.append(row.pdq_quality if row.pdq else -1)
             taken.append(capture_seconds(row.taken_at))
+            pixels.append((row.width or 0) * (row.height or 0))
             facts = CameraFacts(row.camera_make, row.camera_model, row.camera_serial, row.software)
             camera.append(None if facts == CameraFacts() else facts)
             identity.append(row.pdq or NO_HASH)
@@ -119,6 +123,7 @@ def load_link_corpus(
         thumbnails=thumbnails,
         work_dir=work_dir,
         workers=workers,
+        pixels=np.array(pixels, dtype=np.int64),
     )
 
 

@@ -35,6 +35,7 @@ def refresh_series(conn: Connection, series_ids: Sequence[int]) -> None:
             .order_by(
                 case((Media.kind == "video", 1), else_=0),
                 func.coalesce(Media.pdq_quality, -1).desc(),
+                (func.coalesce(Media.width, 0) * func.coalesce(Media.height, 0)).desc(),
                 Media.sha256,
             )
             .limit(1)

@@ -105,6 +105,7 @@ class LinkCorpus:
     thumbnails: ThumbnailSource | None = None
     work_dir: Path | None = None
     workers: int = 1  # processes a linker may use for heavy stages
+    pixels: Ints = field(default_factory=lambda: np.empty(0, np.int64))  # width x height, 0 unknown
 
     def __len__(self) -> int:
         return len(self.sha256)
