@@ -69,7 +69,9 @@ class SeriesGrouper:
         with stage("group"):
             whole = rebuild or relink
             stored = self.links.all(None if whole else LinkStrength.WEAK)
-            links = tuple(stored) if whole else (*found, *stored)
+            # the weak links of this run are stored already, and read back with the older ones
+            strong = (ln for ln in found if ln.strength is LinkStrength.STRONG)
+            links = tuple(stored) if whole else (*strong, *stored)
             data = GroupingInput(
                 frozenset(corpus.sha256),
                 links,
