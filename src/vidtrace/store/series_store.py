@@ -128,7 +128,8 @@ class SeriesStore:
                 )
             changes.moved_media = len(moved) + len(freed)
             fold_apart(conn, changes.merged)
-            stale = [sid for sid in decided if sid not in set(ids) and sid not in changes.merged]
+            kept = set(ids) | set(changes.merged)
+            stale = [sid for sid in decided if sid not in kept]
             if rebuild and stale:
                 changes.dissolved = [sid for sid in stale if not decided[sid]]
                 conn.execute(delete(Series).where(Series.id.in_(changes.dissolved)))
