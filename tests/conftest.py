@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,6 +31,15 @@ def shared_data() -> Path:
     """The shared benign sample data (../shared/data), present in CI."""
     require(SHARED_DATA.is_dir(), f"shared sample data not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def tesseract() -> str:
+    """The Tesseract OCR binary (Debian's tesseract-ocr, installed by .ci/run)."""
+    path = shutil.which("tesseract")
+    require(path is not None, "tesseract is not installed (apt-get install tesseract-ocr)")
+    assert path is not None
+    return path
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
