@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from vidtrace.clues.assessment import CountryAssessor
+from vidtrace.clues.runner import ClueRunner
 from vidtrace.config import Settings
 from vidtrace.ingest.progress import Progress
 from vidtrace.ingest.runner import IngestRunner
@@ -20,6 +22,10 @@ from vidtrace.matching.matcher import Matcher
 from vidtrace.series.grouper import SeriesGrouper
 from vidtrace.series.linkers import linkers
 from vidtrace.store.banks import BankRepository
+from vidtrace.store.clue_queries import ClueQueries
+from vidtrace.store.clue_reviews import ClueReviews
+from vidtrace.store.clue_store import ClueStore
+from vidtrace.store.country_decisions import CountryDecisions
 from vidtrace.store.database import make_engine, upgrade_schema
 from vidtrace.store.links import LinkRepository
 from vidtrace.store.matches import MatchRepository
@@ -79,6 +85,26 @@ class App:
 
     def overlaps(self) -> OverlapQueries:
         return OverlapQueries(self.engine)
+
+    def clue_runner(self, workers: int | None = None, background: bool = True) -> ClueRunner:
+        return ClueRunner(
+            ClueStore(self.engine, self.vault),
+            self.settings.limits,
+            workers or self.settings.workers,
+            background=background,
+        )
+
+    def clue_queries(self) -> ClueQueries:
+        return ClueQueries(self.engine)
+
+    def clue_reviews(self) -> ClueReviews:
+        return ClueReviews(self.engine)
+
+    def country_decisions(self) -> CountryDecisions:
+        return CountryDecisions(self.engine)
+
+    def country_assessor(self) -> CountryAssessor:
+        return CountryAssessor(self.clue_queries(), self.country_decisions())
 
     def close(self) -> None:
         if self._bank_index is not None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vidtrace import __version__
 from vidtrace.bootstrap import bootstrap
+from vidtrace.cli_clues import add_clue_commands
 from vidtrace.cli_known import add_known_commands
 from vidtrace.cli_series import add_series_commands
 from vidtrace.config import load_settings
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_known_commands(commands)
     add_series_commands(commands)
+    add_clue_commands(commands)
 
     demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
     demo.add_argument(

@@ -15,7 +15,8 @@ from vidtrace.series.linkers import linkers
 from vidtrace.store.series_edits import SeriesEditError
 
 
-def _analyst(args: argparse.Namespace) -> str:
+def analyst_name(args: argparse.Namespace) -> str:
+    """--analyst, else $VIDTRACE_ANALYST, else the login name."""
     return args.analyst or os.environ.get("VIDTRACE_ANALYST") or getpass.getuser()
 
 
@@ -87,7 +88,7 @@ def cmd_series_show(args: argparse.Namespace) -> int:
 
 def _edit(args: argparse.Namespace, action: str) -> int:
     app = bootstrap(load_settings(args.workspace))
-    edits, who = app.series_edits(), _analyst(args)
+    edits, who = app.series_edits(), analyst_name(args)
     try:
         if action == "merge":
             print(f"merged into series {edits.merge(args.ids, who)}", file=sys.stderr)

@@ -34,16 +34,16 @@ CLUE_KINDS: Mapping[str, ClueKind] = {
     kind.name: kind
     for kind in (
         ClueKind("gps", "GPS position", 3.0, 0.02, strong=True, automatic=True),
-        ClueKind("phone", "Phone number", 2.0, 0.10, strong=True, automatic=True),
+        ClueKind("phone", "Phone number", 3.0, 0.10, strong=True, automatic=True),
         ClueKind("timezone", "UTC offset", 0.6, 0.15, automatic=True),
         ClueKind("language", "Language of visible text", 1.0, 0.20, automatic=True),
-        ClueKind("domain", "Country-code domain", 1.2, 0.25, automatic=True),
+        ClueKind("domain", "Country-code domain", 0.8, 0.25, automatic=True),
         ClueKind("barcode", "Barcode GS1 office", 0.5, 0.50, automatic=True),
         ClueKind("camera", "Region-specific camera model", 0.5, 0.30, automatic=True),
         ClueKind("plug", "Electrical plug or socket type", 1.0, 0.10),
         ClueKind("driving-side", "Side of the road traffic drives on", 0.6, 0.10),
         ClueKind("currency", "Currency", 1.2, 0.15),
-        ClueKind("vehicle-plate", "Vehicle or number plate", 2.0, 0.10, strong=True),
+        ClueKind("vehicle-plate", "Vehicle or number plate", 3.0, 0.10, strong=True),
         ClueKind("sign", "Sign or shop front", 1.5, 0.15),
         ClueKind("product", "Product or brand", 0.8, 0.30),
         ClueKind("vegetation", "Vegetation", 0.4, 0.30),
@@ -63,7 +63,9 @@ def clue_kind(name: str) -> ClueKind:
     try:
         return CLUE_KINDS[name]
     except KeyError:
-        raise ClueError(f"unknown clue kind {name!r}; known kinds: {', '.join(CLUE_KINDS)}") from None
+        raise ClueError(
+            f"unknown clue kind {name!r}; known kinds: {', '.join(CLUE_KINDS)}"
+        ) from None
 
 
 def country_code(code: str) -> str:

@@ -8,7 +8,9 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class Camera:
-    """One capture device. ``serial`` is None for phones, which do not write BodySerialNumber.
+    """One capture device. ``serial`` is None for phones, which do not write BodySerialNumber;
+    ``writes_gps`` is False for cameras without a GPS receiver (most compacts and many system
+    cameras), whose originals then carry no position.
 
     ``name_pattern`` is a ``str.format`` pattern with ``n`` (the shutter counter) and ``t`` (the
     capture time), e.g. ``"IMG_{n:04d}.JPG"``; ``dcim_folder`` is where the device stores it.
@@ -22,6 +24,7 @@ class Camera:
     dcim_folder: str
     name_pattern: str
     writes_heic: bool = False
+    writes_gps: bool = True
 
     def file_name(self, counter: int, taken: datetime, extension: str | None = None) -> str:
         name = self.name_pattern.format(n=counter, t=taken)
@@ -124,4 +127,33 @@ OLYMPUS_EM10 = Camera(
     "Version 1.4",
     "DCIM/100OLYMP",
     "P{t.month:X}{t:%d}{n:04d}.JPG",
+    writes_gps=False,
+)
+POWERSHOT_SX620 = Camera(
+    "Canon",
+    "Canon PowerShot SX620 HS",
+    "432051002187",
+    "4.5-112.5 mm",
+    "Firmware Version 1.0.0.0",
+    "DCIM/100CANON",
+    "IMG_{n:04d}.JPG",
+    writes_gps=False,
+)
+HUAWEI_P30_PRO = Camera(
+    "HUAWEI",
+    "VOG-L29",
+    None,
+    "HUAWEI P30 Pro Rear Main Camera",
+    "VOG-L29 12.0.0.168(C432E11R1P2)",
+    "DCIM/Camera",
+    "IMG_{t:%Y%m%d_%H%M%S}.jpg",
+)
+ONEPLUS_9 = Camera(
+    "OnePlus",
+    "LE2113",
+    None,
+    "OnePlus 9 back camera 5.58mm f/1.8",
+    "LE2113_11_F.17",
+    "DCIM/Camera",
+    "IMG{t:%Y%m%d%H%M%S}.jpg",
 )

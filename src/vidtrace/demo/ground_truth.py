@@ -3,6 +3,11 @@
 Paths are relative to the output folder; archive members are ``"<archive>!/<member>"``.
 Exact duplicates are not declared by hand but found by hashing every written file, so the list
 is exact by construction.
+
+Version 2 adds to each series ``conflict`` (its clues point at two countries; ``country`` is
+then the GPS country), ``clues`` (short notes on what was planted: "gps NL (Amsterdam)",
+"phone +31 20 555 0142 (NL)", ...), ``sign`` (language, script and the lines printed, or null)
+and ``barcode`` (or null). Readers of version 1 fields are unaffected.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from typing import Any
 
 from vidtrace.demo.cases import CasePlan
 from vidtrace.demo.evidence_tree import EvidenceTree
+from vidtrace.demo.planted_clues import PlantedClues
 
 GROUND_TRUTH_FILE = "ground-truth.json"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -30,6 +36,8 @@ class SeriesTruth:
     camera: dict[str, str | None]
     members: list[str] = field(default_factory=list)
     edits: dict[str, str] = field(default_factory=dict)  # member path -> Edit value
+    conflict: bool = False
+    planted: PlantedClues | None = None
 
     def add(self, path: str, edit: str) -> None:
         self.members.append(path)
@@ -76,6 +84,8 @@ class GroundTruth:
                     "country": s.country,
                     "city": s.city,
                     "camera": s.camera,
+                    "conflict": s.conflict,
+                    **_clues_json(s.planted),
                     "members": sorted(s.members),
                     "edits": dict(sorted(s.edits.items())),
                     "cases": sorted(
@@ -103,6 +113,12 @@ class GroundTruth:
         text = json.dumps(self.to_json(tree), indent=2, ensure_ascii=False)
         target.write_text(text + "\n", encoding="utf-8")
         return target
+
+
+def _clues_json(planted: PlantedClues | None) -> dict[str, Any]:
+    if planted is None:
+        return {"clues": [], "sign": None, "barcode": None}
+    return planted.to_json()
 
 
 def exact_duplicates(tree: EvidenceTree) -> list[list[str]]:

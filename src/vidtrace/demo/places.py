@@ -2,7 +2,8 @@
 
 Every capture time in the demo falls between June and August 2023, so one offset per city is
 exact: central Europe is on summer time (+02:00), Toronto on EDT (-04:00), Mexico City stopped
-observing daylight saving time in October 2022 (-06:00), Brazil in 2019 (-03:00).
+observing daylight saving time in October 2022 (-06:00), Brazil in 2019 (-03:00), Athens is on
+eastern European summer time (+03:00).
 """
 
 from __future__ import annotations
@@ -36,3 +37,7 @@ LYON = Place("FR", "Lyon", 45.7640, 4.8357, 173.0, "+02:00", "Souvenirs de vacan
 MILAN = Place("IT", "Milan", 45.4642, 9.1900, 120.0, "+02:00", "Colazione al bar")
 MEXICO_CITY = Place("MX", "Mexico City", 19.4326, -99.1332, 2240.0, "-06:00", "Fin de semana")
 KRAKOW = Place("PL", "Kraków", 50.0647, 19.9450, 219.0, "+02:00", "Wakacje 2023")
+BELGRADE = Place("RS", "Belgrade", 44.7866, 20.4489, 117.0, "+02:00", "Лето у Београду")
+ATHENS = Place("GR", "Athens", 37.9838, 23.7275, 70.0, "+03:00", "Καλοκαίρι στην Αθήνα")
+# A few kilometres from the German border: the conflict scene's shop is on the other side.
+SALZBURG = Place("AT", "Salzburg", 47.8095, 13.0550, 424.0, "+02:00", "Sommer in Salzburg")

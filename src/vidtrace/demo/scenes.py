@@ -216,6 +216,26 @@ def load_bundled_photo(file_name: str) -> Image.Image:
         return photo.convert("RGB")
 
 
+def shot_scale(world_size: tuple[int, int], shot: Shot) -> tuple[float, float]:
+    """Pixels of the photo per pixel of the world, across and down, as :func:`take_shot` takes
+    it (ignoring yaw): a view taller than the world is cut to the world's height and stretched."""
+    ww, wh = world_size
+    vw = shot.width * ww
+    vh = vw / shot.aspect
+    y0 = shot.cy * wh - vh / 2
+    seen = min(float(wh), y0 + vh) - max(0.0, y0)
+    return shot.out_width / vw, round(shot.out_width / shot.aspect) / seen
+
+
+def enlarge(image: Image.Image, factor: int) -> Image.Image:
+    """``image`` ``factor`` times larger (Lanczos), e.g. a small bundled photo as a camera would
+    have written it."""
+    if factor == 1:
+        return image
+    size = (image.width * factor, image.height * factor)
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
 def take_shot(world: Image.Image, shot: Shot) -> Image.Image:
     """Photograph ``world`` through ``shot``: crop, zoom and a slight perspective, then resize."""
     ww, wh = world.size

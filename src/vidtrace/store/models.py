@@ -286,6 +286,8 @@ class Series(Base):
     representative: Mapped[str | None] = mapped_column(String(64))
     links_by_kind: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The likely country of production, once an analyst decided it (CountryAssessment).
+    country: Mapped[str | None] = mapped_column(String(2), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -320,3 +322,87 @@ class AuditEvent(Base):
     object_id: Mapped[str] = mapped_column(String(200))
     detail: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     client: Mapped[str | None] = mapped_column(String(100))
+
+
+class ClueRow(Base):
+    """A clue to the country of production on one media item (domain Clue)."""
+
+    __tablename__ = "clue"
+    __table_args__ = (Index("ix_clue_kind_value", "kind", "value"),)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(500))
+    countries: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
+    confidence: Mapped[float] = mapped_column(Float)
+    extractor: Mapped[str | None] = mapped_column(String(40))
+    extractor_version: Mapped[int | None] = mapped_column(Integer)
+    analyst: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
+    box_x: Mapped[float | None] = mapped_column(Float)
+    box_y: Mapped[float | None] = mapped_column(Float)
+    box_width: Mapped[float | None] = mapped_column(Float)
+    box_height: Mapped[float | None] = mapped_column(Float)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MediaText(Base):
+    """Text read off a media item (OCR), kept so analysts can search it."""
+
+    __tablename__ = "media_text"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    script: Mapped[str] = mapped_column(String(30))
+    language: Mapped[str | None] = mapped_column(String(16), index=True)
+    language_probability: Mapped[float] = mapped_column(Float, default=0.0)
+    confidence: Mapped[float] = mapped_column(Float)
+    seconds: Mapped[float | None] = mapped_column(Float)
+    box_x: Mapped[float | None] = mapped_column(Float)
+    box_y: Mapped[float | None] = mapped_column(Float)
+    box_width: Mapped[float | None] = mapped_column(Float)
+    box_height: Mapped[float | None] = mapped_column(Float)
+
+
+class ClueExtraction(Base):
+    """Which extractor (at which version) has read which media item, and what came of it: the
+    record that makes ``clues extract`` resumable and lets a new extractor version re-run."""
+
+    __tablename__ = "clue_extraction"
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
+    extractor: Mapped[str] = mapped_column(String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(10), index=True)  # clues | nothing | skipped
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CountryAssessment(Base):
+    """An analyst's decision on a series' likely country of production, and what it rests on."""
+
+    __tablename__ = "country_assessment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    country: Mapped[str] = mapped_column(String(2))
+    analyst: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    clue_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    ranking: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)  # as shown then
+
+
+class CountryNotification(Base):
+    """A country to be told about a series produced on its territory; a later step sends it."""
+
+    __tablename__ = "country_notification"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("country_assessment.id"), index=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

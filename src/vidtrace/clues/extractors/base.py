@@ -7,6 +7,8 @@ with ``extractors.register``. Extractors run in registration order over one
 cannot read an item calls :meth:`ClueSubject.skip` with the reason; it never raises through the
 runner for bad input.
 
+An extractor that cannot work at all on this machine raises :class:`ExtractorUnavailable`.
+
 Bump ``version`` when an extractor's output changes: ``vidtrace clues extract`` then re-runs it
 over every media item, replacing that extractor's earlier proposals.
 """
@@ -23,6 +25,11 @@ from PIL import Image
 from vidtrace.domain.clue import Box, Clue, ClueSkip, RecognisedText
 from vidtrace.domain.media import CameraExif, GeoPoint
 from vidtrace.registry import Registry
+
+
+class ExtractorUnavailable(RuntimeError):
+    """A system component the extractor needs is missing (Tesseract not installed). The runner
+    does not record the extractor as done, so a later run reads the media once it is there."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,7 @@ class ClueSubject:
 
 
 class ClueExtractor(ABC):
-    name: ClassVar[str]
+    name: str  # the registry key, unique
     version: ClassVar[int] = 1
     kind: ClassVar[str]  # the clue kind it proposes (clues.kinds)
 
