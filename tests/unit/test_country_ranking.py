@@ -286,9 +286,10 @@ def test_json_shape() -> None:
     first = document["ranking"][0]
     assert set(first) == {"country", "name", "probability", "clues", "against"}
     assert (first["country"], first["name"]) == ("NL", "Netherlands")
-    assert set(first["clues"][0]) == {"id", "kind", "value", "effect"}
+    assert set(first["clues"][0]) == {"id", "ids", "kind", "value", "effect"}
     assert first["clues"][0] == {
         "id": 1,
+        "ids": [1],
         "kind": "gps",
         "value": "52.3702 N 4.8952 E",
         "effect": round(entry(ranking, "NL").supporting[0].effect, 3),

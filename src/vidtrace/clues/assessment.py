@@ -46,7 +46,7 @@ class CountryAssessor:
         if clue_ids is None:
             entry = next((r for r in ranking.ranking if r.country == code), None)
             clue_ids = tuple(
-                sorted({e.clue_id for e in (entry.supporting if entry else ()) if e.clue_id})
+                sorted({i for e in (entry.supporting if entry else ()) for i in e.clue_ids})
             )
         if not analyst:
             raise ClueError("a decision needs the analyst's name")

@@ -80,7 +80,9 @@ class Evidence:
         return self.weight * math.log(self.kind.error_rate)
 
     def ref(self, country: str) -> ClueEffect:
-        return ClueEffect(self.clue_id, self.kind.name, self.value, self.effect(country))
+        return ClueEffect(
+            self.clue_id, self.kind.name, self.value, self.effect(country), tuple(self.clue_ids)
+        )
 
 
 def _log_lift(error_rate: float, share: float) -> float:

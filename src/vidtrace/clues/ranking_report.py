@@ -15,7 +15,7 @@ SHOWN_PER_LIST = 3
 def ranking_to_json(ranking: CountryRanking) -> dict[str, Any]:
     """The JSON contract: ``{"ranking": [{"country", "name", "probability", "clues",
     "against"}], "conflict", "conflict_sides": [{"countries", "clues"}], "clue_count",
-    "notes"}``; a clue reference is ``{"id", "kind", "value", "effect"}``. Probabilities are
+    "notes"}``; a clue reference is ``{"id", "ids", "kind", "value", "effect"}``. Probabilities are
     rounded to 4 decimals, effects (natural-log units) to 3."""
     return {
         "ranking": [
@@ -41,6 +41,7 @@ def ranking_to_json(ranking: CountryRanking) -> dict[str, Any]:
 def _ref(effect: ClueEffect) -> dict[str, Any]:
     return {
         "id": effect.clue_id,
+        "ids": list(effect.clue_ids),
         "kind": effect.kind,
         "value": effect.value,
         "effect": round(effect.effect, 3),

@@ -59,4 +59,3 @@ class PlantedClues:
 
     def to_json(self) -> dict[str, Any]:
         return {"clues": self.notes(), "sign": self.sign_json(), "barcode": self.barcode_json()}
-

@@ -1,4 +1,5 @@
-"""Writes one series: three camera originals of a scene, then its edited and shared copies."""
+"""Writes one series: three camera originals of a scene (its sign hung first), then its edited
+and shared copies."""
 
 from __future__ import annotations
 
@@ -12,11 +13,23 @@ from vidtrace.demo.evidence_tree import EvidenceTree
 from vidtrace.demo.exif_writer import ExifRecord, posix_time, utc_timestamp
 from vidtrace.demo.ground_truth import GroundTruth, SeriesTruth
 from vidtrace.demo.image_files import ImageFormat, encode_image
-from vidtrace.demo.scenes import Shot, load_bundled_photo, make_room_style, render_room, take_shot
-from vidtrace.demo.series_plan import Drop, NameStyle, SceneSource, SeriesPlan
+from vidtrace.demo.planted_clues import PlantedClues
+from vidtrace.demo.scene_clues import Scale, Spot, hang, plant_barcode, plant_sign
+from vidtrace.demo.scenes import (
+    Shot,
+    enlarge,
+    load_bundled_photo,
+    make_room_style,
+    render_room,
+    shot_scale,
+    take_shot,
+)
+from vidtrace.demo.series_plan import Drop, NameStyle, SeriesPlan
+from vidtrace.demo.sign_board import Board
 from vidtrace.demo.variants import Edit, apply_edit, resize, store_sideways
 
 EDITOR_SOFTWARE = "GIMP 2.10.34"
+BASE_SHOT = Shot(cy=0.54, width=0.9)  # a generated room's first camera original
 _SEASON_START = datetime(2023, 6, 1, 8, 0, 0)
 
 
@@ -51,10 +64,17 @@ class _Scene:
     portrait: Image.Image
 
 
-def _render_scene(source: SceneSource, rng: np.random.Generator) -> _Scene:
+def _render_scene(
+    plan: SeriesPlan, rng: np.random.Generator, clue_rng: np.random.Generator
+) -> tuple[_Scene, Board | None]:
+    """The scene with its sign and barcode hung, and its four views; and the sign's board."""
+    source = plan.scene
     if source.photo is None:
         assert source.wallpaper is not None and source.cover is not None
         world = render_room(make_room_style(rng, source.wallpaper, source.cover), rng)
+        spot = Spot(float(clue_rng.uniform(0.36, 0.64)), float(clue_rng.uniform(0.13, 0.17)))
+        scale = Scale(*shot_scale(world.size, BASE_SHOT))
+        world, board = _plant(plan, world, spot, scale, clue_rng)
         other = Shot(
             cx=float(rng.uniform(0.38, 0.62)),
             cy=0.56,
@@ -66,14 +86,22 @@ def _render_scene(source: SceneSource, rng: np.random.Generator) -> _Scene:
         )
         return _Scene(
             world,
-            take_shot(world, Shot(cy=0.54, width=0.9)),
+            take_shot(world, BASE_SHOT),
             take_shot(world, other),
             take_shot(world, portrait),
-        )
-    world = load_bundled_photo(source.photo)
+        ), board
+    spot = source.sign_spot or Spot(0.5, 0.05)
+    world, board = _plant(
+        plan, enlarge(load_bundled_photo(source.photo), source.enlarge), spot, Scale(), clue_rng
+    )
     width, height = world.size
     if source.other_photo is not None:
-        other_image = load_bundled_photo(source.other_photo)
+        other_image = enlarge(load_bundled_photo(source.other_photo), source.enlarge)
+        if board is not None:
+            other_image = hang(other_image, board.image, _shifted(spot, source.other_shift))
+        if plan.barcode is not None and source.barcode_spot is not None:
+            at = _shifted(source.barcode_spot, source.other_shift)
+            other_image = plant_barcode(other_image, plan.barcode, at, Scale())
     else:
         other_shot = Shot(
             cx=float(rng.uniform(0.4, 0.6)),
@@ -91,7 +119,23 @@ def _render_scene(source: SceneSource, rng: np.random.Generator) -> _Scene:
         aspect=3 / 4,
         out_width=round(width * 0.45),
     )
-    return _Scene(world, world, other_image, take_shot(world, portrait))
+    return _Scene(world, world, other_image, take_shot(world, portrait)), board
+
+
+def _plant(
+    plan: SeriesPlan, world: Image.Image, spot: Spot, scale: Scale, rng: np.random.Generator
+) -> tuple[Image.Image, Board | None]:
+    board = None
+    if plan.sign is not None:
+        world, board = plant_sign(world, plan.sign, spot, scale, rng)
+    if plan.barcode is not None:
+        at = plan.scene.barcode_spot or Spot(0.8, 0.6)
+        world = plant_barcode(world, plan.barcode, at, scale)
+    return world, board
+
+
+def _shifted(spot: Spot, shift: float) -> Spot:
+    return Spot(spot.cx + shift, spot.top)
 
 
 def _copy_name(
@@ -120,7 +164,8 @@ def write_series(
 ) -> WrittenSeries:
     """Render the scene, write every member into ``tree`` and record it in ``truth``."""
     rng = np.random.default_rng([seed, index])
-    scene = _render_scene(plan.scene, rng)
+    # The sign draws from its own generator, so the rooms stay as they were before signs.
+    scene, board = _render_scene(plan, rng, np.random.default_rng([seed, index, 1]))
     start = _SEASON_START + timedelta(
         days=int(rng.integers(0, 90)), minutes=int(rng.integers(0, 600))
     )
@@ -135,6 +180,14 @@ def write_series(
         plan.place.country,
         plan.place.city,
         {"make": camera.make, "model": camera.model, "serial": camera.serial},
+        conflict=plan.conflict,
+        planted=PlantedClues(
+            plan.place,
+            gps=camera.writes_gps,
+            sign=plan.sign,
+            printed=board.lines if board else (),
+            barcode=plan.barcode,
+        ),
     )
     truth.series.append(series_truth)
     counter = int(rng.integers(100, 900))
@@ -169,6 +222,7 @@ def _write_originals(
             round(written.lat + float(rng.normal(0, 0.00008)), 6),
             round(written.lon + float(rng.normal(0, 0.00008)), 6),
             orientation=6 if portrait else 1,
+            with_gps=plan.camera.writes_gps,
         )
         heic = plan.camera.writes_heic and edit is Edit.ORIGINAL
         fmt = ImageFormat.HEIC if heic else ImageFormat.JPEG
@@ -205,6 +259,7 @@ def _write_copies(
         base_record.lat,
         base_record.lon,
         software=EDITOR_SOFTWARE,
+        with_gps=plan.camera.writes_gps,
     )
     copies: list[tuple[Edit, Drop, ImageFormat, int]] = [
         (Edit.CROP, plan.edited, ImageFormat.JPEG, 90),

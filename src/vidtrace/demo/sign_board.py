@@ -62,7 +62,9 @@ def _without_accents(line: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _printable(lines: tuple[str, ...], fonts: list[ImageFont.FreeTypeFont]) -> tuple[str, ...] | None:
+def _printable(
+    lines: tuple[str, ...], fonts: list[ImageFont.FreeTypeFont]
+) -> tuple[str, ...] | None:
     for candidate in (lines, tuple(_without_accents(line) for line in lines)):
         if all(covers(font, "".join(candidate)) for font in fonts):
             return candidate
@@ -81,7 +83,9 @@ def draw_sign(sign: Sign, text_px: int, paper: Rgb, ink: Rgb) -> Board | None:
     if lines is None:
         return None
     fonts = [name_font] + [body_font] * (len(lines) - 1)
-    boxes = [font.getbbox(line) for font, line in zip(fonts, lines, strict=True)]
+    boxes = [
+        tuple(round(v) for v in font.getbbox(line)) for font, line in zip(fonts, lines, strict=True)
+    ]
     pad, gap = round(text_px * 0.7), round(text_px * 0.45)
     width = max(right - left for left, _, right, _ in boxes) + 2 * pad
     height = sum(bottom - top for _, top, _, bottom in boxes) + gap * (len(lines) - 1) + 2 * pad

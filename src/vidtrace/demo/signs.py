@@ -74,7 +74,12 @@ BAECKEREI = Sign(
     "DE",
     "de",
     "Latin",
-    ("Bäckerei Müller", "Frische Brötchen täglich", "Tel. +49 30 5550 1234", "baeckerei-mueller.de"),
+    (
+        "Bäckerei Müller",
+        "Frische Brötchen täglich",
+        "Tel. +49 30 5550 1234",
+        "baeckerei-mueller.de",
+    ),
     phone="+49 30 5550 1234",
     domain="baeckerei-mueller.de",
 )

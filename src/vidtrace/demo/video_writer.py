@@ -119,6 +119,8 @@ def _write_pan(
     tree.add(path, data, posix_time(shot_at, place.utc_offset))
     written.next_counter += 1
     written.add(path, Edit.VIDEO)
+    if iso6709 and written.truth.planted is not None:
+        written.truth.planted.video_location = True
     truth.videos.append(
         _video_truth(
             path,

@@ -100,12 +100,15 @@ class CountryDecision:
 
 @dataclass(frozen=True)
 class ClueEffect:
-    """How one clue moves one country's score in the ranking (natural-log units)."""
+    """How one piece of evidence moves one country's score in the ranking (natural-log units).
+    Repeats of one clue (the same kind and value on many media) are one piece of evidence:
+    ``clue_id`` is the first of them, ``clue_ids`` all of them."""
 
     clue_id: int | None
     kind: str
     value: str
     effect: float
+    clue_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from vidtrace.domain.clue import RecognisedText
 
 INTERNATIONAL_CONFIDENCE = 0.9
 NATIONAL_CONFIDENCE = 0.6  # the same digits may be a valid number in a country not hinted at
-HINTED_COUNTRIES = 5  # English's largest five include the UK; three would stop at Pakistan
-_IDD = re.compile(r"(?<![\d+])00 ?(?=[1-9])")  # "0031 ..." / "00 44 ..." -> "+31 ...": libphonenumber
-# only reads a 00 prefix when it knows the country dialled from
+HINTED_COUNTRIES = 6  # English's largest six reach the UK (after US, IN, NG, PK, PH)
+# "0031 ..." and "00 44 ..." become "+31 ...", "+44 ...": libphonenumber reads a 00 prefix only
+# when told which country it was dialled from, and 00 is the international prefix almost everywhere
+_IDD = re.compile(r"(?<![\d+])00 ?(?=[1-9])")
 _TYPES = {
     phonenumbers.PhoneNumberType.FIXED_LINE: "fixed line",
     phonenumbers.PhoneNumberType.MOBILE: "mobile",
@@ -56,14 +57,15 @@ def national_numbers(text: str, region: str) -> Iterator[tuple[str, PhoneNumber]
             yield match.raw_string, match.number
 
 
-def hinted_regions(language: str | None) -> list[str]:
-    """The largest few countries where ``language`` is spoken, by number of speakers."""
+def hinted_regions(language: str | None) -> dict[str, float]:
+    """The largest few countries where ``language`` is spoken -> their number of speakers."""
     if not language:
-        return []
+        return {}
     from vidtrace.clues.reference import language_countries  # reference tables load on use
 
     speakers = language_countries(language)
-    return sorted(speakers, key=lambda code: -speakers[code])[:HINTED_COUNTRIES]
+    largest = sorted(speakers, key=lambda code: -speakers[code])[:HINTED_COUNTRIES]
+    return {code: speakers[code] for code in largest}
 
 
 def described(number: PhoneNumber) -> str:
@@ -86,12 +88,12 @@ class PhoneNumberExtractor(ClueExtractor):
         seen: set[str] = set()
         for text in subject.texts:  # international first: they win over a national reading
             for number in international_numbers(text.text):
-                self._propose(subject, text, [number], seen, INTERNATIONAL_CONFIDENCE, "")
+                self._propose(subject, text, [(number, 1.0)], seen, INTERNATIONAL_CONFIDENCE, "")
         for text in subject.texts:
-            readings: dict[str, list[PhoneNumber]] = {}
-            for region in hinted_regions(text.language):
+            readings: dict[str, list[tuple[PhoneNumber, float]]] = {}
+            for region, speakers in hinted_regions(text.language).items():
                 for raw, number in national_numbers(text.text, region):
-                    readings.setdefault(raw, []).append(number)
+                    readings.setdefault(raw, []).append((number, speakers))
             for raw, numbers in readings.items():
                 how = f"{raw!r} read as a national number (text in {text.language}): "
                 self._propose(subject, text, numbers, seen, NATIONAL_CONFIDENCE, how)
@@ -100,25 +102,26 @@ class PhoneNumberExtractor(ClueExtractor):
         self,
         subject: ClueSubject,
         text: RecognisedText,
-        numbers: list[PhoneNumber],
+        numbers: list[tuple[PhoneNumber, float]],
         seen: set[str],
         confidence: float,
         how: str,
     ) -> None:
-        """One clue for one written number; a national one valid in several hinted countries
-        names them all, and its value is the reading in the one with most speakers."""
-        values = [phonenumbers.format_number(n, PhoneNumberFormat.E164) for n in numbers]
+        """One clue for one written number. A national one valid in several hinted countries
+        names them all, weighted by speakers of the text's language; its value is the reading in
+        the country with most."""
+        values = [phonenumbers.format_number(n, PhoneNumberFormat.E164) for n, _ in numbers]
         if seen.intersection(values):
             return
         seen.update(values)
         countries: dict[str, float] = {}
-        for value, number in zip(values, numbers, strict=True):
+        for value, (number, weight) in zip(values, numbers, strict=True):
             try:
-                countries[country_code(phonenumbers.region_code_for_number(number) or "")] = 1.0
+                countries[country_code(phonenumbers.region_code_for_number(number) or "")] = weight
             except ClueError:  # +800 freephone, +882 satellite...: no country behind them
                 subject.skip(self.name, f"{value}: an international service number, no country")
         if countries:
-            detail = how + "; or ".join(described(number) for number in numbers)
+            detail = how + "; or ".join(described(number) for number, _ in numbers)
             self.clue(subject, values[0], countries, confidence, detail, text.box, text.seconds)
 
 

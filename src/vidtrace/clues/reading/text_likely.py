@@ -29,7 +29,7 @@ from scipy.spatial import cKDTree
 WORK_PIXELS = 640 * 480
 MIN_MARK_HEIGHT = 6  # working-scale pixels; smaller text is unreadable for Tesseract anyway
 MIN_MARKS_PER_LINE = 3
-MAX_CHAINS_CHECKED = 40  # per height band and polarity: bounds the cost on noise and textures
+MAX_CHAINS_CHECKED = 24  # the longest, per polarity: bounds the cost on noise and textures
 MIN_PURITY = 0.6  # share of the ink in a line's box that belongs to the line's own marks
 MAX_STROKE = 0.45  # stroke width over mark height (blobs, discs and blocks are thicker)
 MIN_SEPARATION = 0.78  # ink against background, see _two_tone_separation
@@ -128,14 +128,16 @@ def _lines_in(ink: Grey, grey: Grey) -> Iterator[TextLineCandidate]:
     )
     marks = np.flatnonzero(is_mark)
     ink_sum = cv2.integral(ink // 255)
+    chains: list[Ints] = []
     for low, high in HEIGHT_BANDS:
         band = marks[(height[marks] >= low) & (height[marks] <= high)]
-        if len(band) < MIN_MARKS_PER_LINE:
-            continue
-        for members in _chains(stats[band], ink_sum)[:MAX_CHAINS_CHECKED]:
-            line = _text_line(band[members], labels, stats, grey)
-            if line is not None:
-                yield line
+        if len(band) >= MIN_MARKS_PER_LINE:
+            chains += [band[members] for members in _chains(stats[band], ink_sum)]
+    chains.sort(key=len, reverse=True)
+    for members in chains[:MAX_CHAINS_CHECKED]:
+        line = _text_line(members, labels, stats, grey)
+        if line is not None:
+            yield line
 
 
 def _chains(stats: Ints, ink_sum: Ints) -> list[Ints]:
@@ -188,7 +190,9 @@ def _text_line(members: Ints, labels: Ints, stats: Ints, grey: Grey) -> TextLine
     x0, y0 = int(left.min()), int(top.min())
     x1, y1 = int((left + width).max()), int((top + height).max())
     typical = float(np.median(height))
-    own = np.isin(labels[y0:y1, x0:x1], members + 1)
+    is_member = np.zeros(len(stats) + 1, dtype=bool)
+    is_member[members + 1] = True
+    own = is_member[labels[y0:y1, x0:x1]]
     # Text has strokes that are thin for their height ...
     depth = cv2.distanceTransform(own.astype(np.uint8), cv2.DIST_L2, 3)
     if 4 * float(depth[own].mean()) > MAX_STROKE * typical:
@@ -204,16 +208,16 @@ def _text_line(members: Ints, labels: Ints, stats: Ints, grey: Grey) -> TextLine
 def _two_tone_separation(pixels: Grey) -> float:
     """Otsu's between-class share of the variance: 1 for two flat tones, 0.75 for uniform
     noise, lower for smooth photo regions."""
-    values = pixels.astype(np.float64).ravel()
-    total = float(values.var())
+    counts = np.bincount(pixels.ravel(), minlength=256).astype(np.float64)
+    share = counts / counts.sum()
+    tones = np.arange(256, dtype=np.float64)
+    mean = float(share @ tones)
+    total = float(share @ (tones - mean) ** 2)
     if total == 0:
         return 0.0
-    threshold, _ = cv2.threshold(
-        np.ascontiguousarray(pixels), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU
-    )
-    dark = values <= threshold
-    share = float(dark.mean())
-    if share in (0.0, 1.0):
-        return 0.0
-    gap = float(values[dark].mean() - values[~dark].mean())
-    return share * (1 - share) * gap * gap / total
+    dark = np.cumsum(share)[:-1]
+    dark_sum = np.cumsum(share * tones)[:-1]
+    light = 1 - dark
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mean * dark - dark_sum) ** 2 / (dark * light)
+    return float(np.nanmax(np.where(light > 0, between, np.nan))) / total
