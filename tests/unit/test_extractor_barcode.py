@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import zxingcpp
@@ -23,7 +25,9 @@ def check_digit(body: str) -> str:
     return str((10 - total % 10) % 10)
 
 
-def scene_with(content: str, symbology: zxingcpp.BarcodeFormat, at: tuple[int, int] = AT) -> Image.Image:
+def scene_with(
+    content: str, symbology: zxingcpp.BarcodeFormat, at: tuple[int, int] = AT
+) -> Image.Image:
     """A generated scene (a colour gradient) with a barcode pasted in at ``at``."""
     x, y = np.meshgrid(np.linspace(0, 1, SCENE[0]), np.linspace(0, 1, SCENE[1]))
     scene = np.stack([120 + 80 * x, 140 + 60 * y, 110 + 40 * x * y], axis=-1).astype(np.uint8)
@@ -79,16 +83,26 @@ class TestBarcodeExtractor(ExtractorContract):
 
     def test_ean8_from_an_office(self) -> None:
         body = "5012345"  # GS1 UK
-        (clue,) = self.run(showing(scene_with(body + check_digit(body), zxingcpp.BarcodeFormat.EAN8)))
+        (clue,) = self.run(
+            showing(scene_with(body + check_digit(body), zxingcpp.BarcodeFormat.EAN8))
+        )
         assert clue.countries == {"GB": 1.0}
 
     @pytest.mark.parametrize(
         ("content", "symbology", "words"),
         [
             ("9780306406157", zxingcpp.BarcodeFormat.EAN13, "ISBN"),
-            ("2001234" + "56789" + check_digit("200123456789"), zxingcpp.BarcodeFormat.EAN13, "restricted"),
+            (
+                "2001234" + "56789" + check_digit("200123456789"),
+                zxingcpp.BarcodeFormat.EAN13,
+                "restricted",
+            ),
             ("0123456" + check_digit("0123456"), zxingcpp.BarcodeFormat.EAN8, "restricted"),
-            ("140000000000" + check_digit("140000000000"), zxingcpp.BarcodeFormat.EAN13, "not assigned"),
+            (
+                "140000000000" + check_digit("140000000000"),
+                zxingcpp.BarcodeFormat.EAN13,
+                "not assigned",
+            ),
         ],
     )
     def test_special_numbers_are_skipped_with_why(
@@ -125,7 +139,7 @@ class TestBarcodeExtractor(ExtractorContract):
 def test_the_prefix_table() -> None:
     rows = gs1_prefixes()
     assert len(rows) > 100
-    for before, after in zip(rows, rows[1:], strict=False):
+    for before, after in itertools.pairwise(rows):
         assert before.first <= before.last < after.first, "ranges are sorted and disjoint"
     for row in rows:
         for code in row.countries:

@@ -71,6 +71,15 @@ class TestGpsExtractor(ExtractorContract):
         assert clue.countries == {"IS": 1.0}
         assert " km away)" in clue.detail
 
+    def test_a_fix_far_from_any_town_is_a_guess(self) -> None:
+        (clue,) = self.run(located(GeoPoint(lat=0.0, lon=-30.0)))  # mid-Atlantic
+        assert "the country is a guess" in clue.detail
+        assert clue.confidence == pytest.approx(0.5)
+
+    def test_a_town_named_like_its_region_is_named_once(self) -> None:
+        (clue,) = self.run(located(GeoPoint(lat=35.6895, lon=139.69171)))
+        assert clue.detail == "35.68950 N, 139.69171 E: near Tokyo, Japan"
+
     def test_a_video_location_is_read_too(self) -> None:
         made = subject(kind="video", location=GeoPoint(lat=48.85661, lon=2.35222))
         (clue,) = self.run(made)

@@ -51,6 +51,11 @@ class TestTimeZoneExtractor(ExtractorContract):
     def test_half_hour_offset(self) -> None:
         assert {"IN", "LK"} == self.countries("+05:30", "2021-03-01T09:00:00")
 
+    def test_one_country(self) -> None:
+        (clue,) = self.run(clock("+05:45", "2021-03-01T09:00:00"))
+        assert clue.countries == {"NP": 1.0}
+        assert clue.detail == "camera clock at UTC+05:45 on 2021-03-01: 1 country keeps that offset"
+
     def test_south_america_at_minus_three(self) -> None:
         found = self.countries("-03:00", "2022-11-02T18:00:00")
         assert {"BR", "AR", "UY"} <= found

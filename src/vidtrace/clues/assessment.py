@@ -12,6 +12,9 @@ from vidtrace.store.clue_queries import ClueQueries
 from vidtrace.store.country_decisions import CountryDecisions
 
 
+EVERY_COUNTRY = 1000
+
+
 class CountryAssessor:
     def __init__(self, clues: ClueQueries, decisions: CountryDecisions) -> None:
         self.clues = clues
@@ -42,9 +45,12 @@ class CountryAssessor:
         """Set the series' likely country. Without ``clue_ids`` the decision rests on the clues
         that support that country in the current ranking."""
         code = country_code(country)
-        ranking = self.rank_series(series_id)
+        clues = self.clues.of_series(series_id)
+        ranking = rank_countries(clues)
         if clue_ids is None:
-            entry = next((r for r in ranking.ranking if r.country == code), None)
+            # the chosen country may rank below the shown top ten: look at every country
+            full = rank_countries(clues, top=EVERY_COUNTRY)
+            entry = next((r for r in full.ranking if r.country == code), None)
             clue_ids = tuple(
                 sorted({i for e in (entry.supporting if entry else ()) for i in e.clue_ids})
             )

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future
 
 from vidtrace.clues.extractors import ClueExtractor, ClueSubject, ExtractorUnavailable, extractors
+from vidtrace.clues.extractors.base import run_order
 from vidtrace.clues.pictures import pictures_of
 from vidtrace.clues.results import ExtractionResult, MediaForClues
 from vidtrace.clues.summary import ExtractionSummary
@@ -43,7 +44,7 @@ def extract_batch(items: Sequence[MediaForClues]) -> list[ExtractionResult]:
 
 
 def extract_one(item: MediaForClues, limits: Limits) -> ExtractionResult:
-    """Run the pending extractors on one item, in registration order. A failing extractor is
+    """Run the pending extractors on one item, in run order. A failing extractor is
     a skip with its reason; it never stops the others."""
     subject = ClueSubject(
         sha256=item.sha256,
@@ -55,7 +56,7 @@ def extract_one(item: MediaForClues, limits: Limits) -> ExtractionResult:
     if "text" not in item.extractors:
         subject.texts.extend(item.texts)
     result = ExtractionResult(item.sha256)
-    for extractor_class in extractors:
+    for extractor_class in run_order():
         name = extractor_class.name
         if name not in item.extractors:
             continue

@@ -1,6 +1,14 @@
-"""The clue extractors. Importing this package registers every built-in extractor, in the order
-they run: metadata first, then pictures, then the text read off them."""
+"""The clue extractors. Importing this package registers every built-in extractor; they run in
+``base.run_order``: the readers of recognised text after the extractor that reads it."""
 
+from vidtrace.clues.extractors import (  # noqa: F401
+    barcode,
+    camera,
+    gps,
+    phone,
+    timezone,
+    web,
+)
 from vidtrace.clues.extractors.base import (
     ClueExtractor,
     ClueSubject,

@@ -9,24 +9,24 @@ Special ranges (in-store numbers, ISBN, ISSN, coupons) name no country and are s
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 import zxingcpp
 from PIL import Image
 
 from vidtrace.clues.extractors.base import ClueExtractor, ClueSubject, extractors
-from vidtrace.clues.kinds import country_weights
+from vidtrace.clues.reference.table_files import country_weights_text, reference_table
 from vidtrace.domain.clue import Box
 
 TABLE = "gs1_prefixes.csv"
-RETAIL = (
-    zxingcpp.BarcodeFormat.EAN13,
-    zxingcpp.BarcodeFormat.EAN8,
-    zxingcpp.BarcodeFormat.UPCA,
-    zxingcpp.BarcodeFormat.UPCE,
+RETAIL = zxingcpp.BarcodeFormats(
+    [
+        zxingcpp.BarcodeFormat.EAN13,
+        zxingcpp.BarcodeFormat.EAN8,
+        zxingcpp.BarcodeFormat.UPCA,
+        zxingcpp.BarcodeFormat.UPCE,
+    ]
 )
 
 
@@ -41,23 +41,21 @@ class Gs1Prefixes:
 
     @property
     def range_text(self) -> str:
-        """"400–440", or "870" for a single prefix."""
+        """The range as GS1 writes it: "400–440", or "870" for a single prefix."""
         return f"{self.first:03d}" + (f"–{self.last:03d}" if self.last != self.first else "")
 
 
 @cache
 def gs1_prefixes() -> tuple[Gs1Prefixes, ...]:
-    text = files("vidtrace.clues.reference").joinpath(TABLE).read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return tuple(
-        Gs1Prefixes(int(row["first"]), int(row["last"]), row["office"], _countries(row))
-        for row in rows
+        Gs1Prefixes(
+            int(row["first"]),
+            int(row["last"]),
+            row["office"],
+            country_weights_text(row["countries"]),
+        )
+        for row in reference_table(TABLE).rows
     )
-
-
-def _countries(row: dict[str, str]) -> dict[str, float]:
-    pairs = (token.partition(":") for token in row["countries"].split())
-    return country_weights({code: float(weight or 1.0) for code, _, weight in pairs})
 
 
 def gs1_office(prefix: int) -> Gs1Prefixes | None:

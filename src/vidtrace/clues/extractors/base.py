@@ -1,11 +1,11 @@
 """The clue-extractor extension point: each extractor reads one media item and proposes clues.
 
 An extractor is one small class in one file under ``clues/extractors/`` that registers itself
-with ``extractors.register``. Extractors run in registration order over one
-:class:`ClueSubject` (paperless-ngx's consumer plugins): the text extractor fills
-``subject.texts`` and later extractors (phone numbers, domains) read them. An extractor that
-cannot read an item calls :meth:`ClueSubject.skip` with the reason; it never raises through the
-runner for bad input.
+with ``extractors.register``. Extractors run over one :class:`ClueSubject` (paperless-ngx's
+consumer plugins), in :func:`run_order`: the text extractor fills ``subject.texts``, and the
+extractors that set ``needs_text`` (phone numbers, domains) run after it and read them. An
+extractor that cannot read an item calls :meth:`ClueSubject.skip` with the reason; it never
+raises through the runner for bad input.
 
 An extractor that cannot work at all on this machine raises :class:`ExtractorUnavailable`.
 
@@ -64,6 +64,8 @@ class ClueExtractor(ABC):
     name: str  # the registry key, unique
     version: ClassVar[int] = 1
     kind: ClassVar[str]  # the clue kind it proposes (clues.kinds)
+    # Readers of recognised text run after the extractor that reads it off the pictures.
+    needs_text: ClassVar[bool] = False
 
     def able_to_run(self, subject: ClueSubject) -> bool:
         """Cheap check on the subject; False means "nothing for me here", not a skip."""
@@ -101,3 +103,8 @@ class ClueExtractor(ABC):
 
 
 extractors: Registry[ClueExtractor] = Registry("clue extractor")
+
+
+def run_order() -> list[type[ClueExtractor]]:
+    """Every registered extractor, the readers of recognised text last."""
+    return sorted(extractors, key=lambda extractor: extractor.needs_text)

@@ -9,14 +9,12 @@ model right.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
 
 from vidtrace.clues.extractors.base import ClueExtractor, ClueSubject, extractors
-from vidtrace.clues.kinds import country_weights
+from vidtrace.clues.reference.table_files import country_weights_text, reference_table
 from vidtrace.domain.media import CameraExif
 
 TABLE = "camera_models.csv"
@@ -34,8 +32,11 @@ class RegionalModel:
     source: str
 
     def matches(self, camera: CameraExif) -> bool:
-        fields = ((self.make, camera.make), (self.model, camera.model))
-        fields += ((self.software, camera.software),)
+        fields = (
+            (self.make, camera.make),
+            (self.model, camera.model),
+            (self.software, camera.software),
+        )
         return all(
             pattern is None or (text is not None and pattern.search(text) is not None)
             for pattern, text in fields
@@ -46,27 +47,19 @@ def _pattern(text: str, flags: int = 0) -> re.Pattern[str] | None:
     return re.compile(text, flags) if text else None
 
 
-def _countries(text: str) -> dict[str, float]:
-    """"CN HK:0.3" -> {"CN": 1.0, "HK": 0.3}."""
-    pairs = (token.partition(":") for token in text.split())
-    return country_weights({code: float(weight or 1.0) for code, _, weight in pairs})
-
-
 @cache
 def regional_models() -> tuple[RegionalModel, ...]:
     """The table, in file order (the first matching row wins)."""
-    text = files("vidtrace.clues.reference").joinpath(TABLE).read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return tuple(
         RegionalModel(
             make=_pattern(row["make"], re.IGNORECASE),
             model=_pattern(row["model"]),
             software=_pattern(row["software"]),
-            countries=_countries(row["countries"]),
+            countries=country_weights_text(row["countries"]),
             note=row["note"],
             source=row["source"],
         )
-        for row in rows
+        for row in reference_table(TABLE).rows
     )
 
 

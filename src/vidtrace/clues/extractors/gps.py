@@ -19,6 +19,7 @@ from vidtrace.clues.kinds import ClueError, country_code, country_name
 from vidtrace.domain.media import GeoPoint
 
 EARTH_RADIUS_KM = 6371.0
+REMOTE_KM = 200  # further than this from any town: at sea, in the air or in wilderness
 
 
 @cache
@@ -49,7 +50,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def degrees_text(lat: float, lon: float) -> str:
-    """"52.37403 N, 4.88969 E"."""
+    """The position in words, like "52.37403 N, 4.88969 E"."""
     return f"{abs(lat):.5f} {'S' if lat < 0 else 'N'}, {abs(lon):.5f} {'W' if lon < 0 else 'E'}"
 
 
@@ -58,6 +59,7 @@ class GpsExtractor(ClueExtractor):
     version = 1
     kind = "gps"
     confidence = 0.95  # a written fix is rarely wrong; a wrong country comes from border distance
+    remote_confidence = 0.5  # the nearest town's country is a guess for a fix far from any
 
     def able_to_run(self, subject: ClueSubject) -> bool:
         return subject.camera.gps is not None or subject.location is not None
@@ -83,11 +85,16 @@ class GpsExtractor(ClueExtractor):
         except ClueError:
             subject.skip(self.name, f"{value}: nearest place has no ISO country ({place['cc']})")
             return
-        town = ", ".join(part for part in (place["name"], place["admin1"]) if part)
+        admin = place["admin1"] if place["admin1"] != place["name"] else ""
+        town = ", ".join(part for part in (place["name"], admin) if part)
         km = distance_km(point.lat, point.lon, float(place["lat"]), float(place["lon"]))
         far = f" ({km:.0f} km away)" if km >= 1 else ""
         detail = f"{degrees_text(point.lat, point.lon)}: near {town}{far}, {country_name(country)}"
-        self.clue(subject, value, {country: 1.0}, self.confidence, detail)
+        confidence = self.confidence
+        if km > REMOTE_KM:
+            detail += "; far from any town (at sea or in wilderness?): the country is a guess"
+            confidence = self.remote_confidence
+        self.clue(subject, value, {country: 1.0}, confidence, detail)
 
 
 extractors.register(GpsExtractor)

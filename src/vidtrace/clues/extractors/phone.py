@@ -69,17 +69,19 @@ def hinted_regions(language: str | None) -> dict[str, float]:
 
 
 def described(number: PhoneNumber) -> str:
-    """"+31 20 555 0134: Netherlands, fixed line"."""
+    """The number in words, like "+31 20 555 0134: Netherlands, fixed line"."""
     written = phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
     region = phonenumbers.region_code_for_number(number)
     kind = _TYPES.get(phonenumbers.number_type(number))
-    return f"{written}: " + ", ".join(part for part in (country_name(region), kind) if part)
+    place = country_name(region) if region else None
+    return f"{written}: " + ", ".join(part for part in (place, kind) if part)
 
 
 class PhoneNumberExtractor(ClueExtractor):
     name = "phone"
     version = 1
     kind = "phone"
+    needs_text = True
 
     def able_to_run(self, subject: ClueSubject) -> bool:
         return any(any(ch.isdigit() for ch in text.text) for text in subject.texts)

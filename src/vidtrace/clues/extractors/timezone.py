@@ -27,7 +27,8 @@ NOT_COUNTRIES = frozenset({"AQ"})  # Antarctic stations keep the clock of whoeve
 
 
 def parse_offset(text: str) -> timedelta | None:
-    """"+05:30" (or "+0530") as a timedelta; None for anything else or beyond ±14:00."""
+    """An offset like "+05:30" (or "+0530") as a timedelta; None for anything else or beyond
+    ±14:00."""
     match = _OFFSET.match(text.strip())
     if not match:
         return None
@@ -93,7 +94,8 @@ class TimeZoneExtractor(ClueExtractor):
         if not countries:
             subject.skip(self.name, f"no country keeps UTC{text} {when}")
             return
-        detail = f"camera clock at UTC{text} {when}: {len(countries)} countries keep that offset"
+        many = f"{len(countries)} countries keep" if len(countries) > 1 else "1 country keeps"
+        detail = f"camera clock at UTC{text} {when}: {many} that offset"
         self.clue(subject, value, dict.fromkeys(countries, 1.0), confidence, detail)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from babel.core import get_cldr_version
 
+from vidtrace.clues.reference.table_files import reference_table
+
 # A CSV-backed table's entry is the file's own "# source:" line (a test keeps them equal), so
 # the words an analyst reads are the words beside the data. Plain dicts, so they print as JSON.
 TABLE_SOURCES: dict[str, str] = {
@@ -12,17 +14,6 @@ TABLE_SOURCES: dict[str, str] = {
         f"CLDR {get_cldr_version()} as shipped in babel, "
         "times the territory populations of the territory-population table"
     ),
-    "territory-population": (
-        "Unicode CLDR common/supplemental/supplementalData.xml <territoryInfo>, "
-        "the population attribute of each <territory> (CLDR's own estimates, about 2018)"
-    ),
-    "plug": "IEC World Plugs (https://www.iec.ch/world-plugs)",
-    "driving-side": (
-        "Wikipedia, 'Left- and right-hand traffic' "
-        "(https://en.wikipedia.org/wiki/Left-_and_right-hand_traffic), "
-        "checked against World Standards, 'List of left-driving countries' "
-        "(https://www.worldstandards.eu/cars/list-of-left-driving-countries/)"
-    ),
     "currency": (
         f"Unicode CLDR {get_cldr_version()} territory currencies as shipped in babel "
         "(currencies with no end date that are legal tender)"
@@ -30,8 +21,15 @@ TABLE_SOURCES: dict[str, str] = {
 }
 
 TABLE_FILES: dict[str, str] = {
+    "barcode-gs1-prefix": "gs1_prefixes.csv",
+    "camera-model": "camera_models.csv",
     "territory-population": "territory_population.csv",
     "plug": "plugs.csv",
     "driving-side": "driving_left.csv",
 }
 """The tables that ship as CSV files in this package, by table name."""
+
+# A CSV table's source is its own "# source:" line, so the words an analyst reads are the words
+# beside the data.
+for _table, _file in TABLE_FILES.items():
+    TABLE_SOURCES[_table] = reference_table(_file).notes["source"]

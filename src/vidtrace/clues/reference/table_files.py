@@ -37,3 +37,11 @@ def reference_table(file_name: str) -> ReferenceTable:
             data.append(line)
     rows = tuple({key: value.strip() for key, value in row.items()} for row in csv.DictReader(data))
     return ReferenceTable(file_name=file_name, notes=notes, rows=rows)
+
+
+def country_weights_text(text: str) -> dict[str, float]:
+    """Country weights as the tables write them: "CN HK:0.3" -> {"CN": 1.0, "HK": 0.3}, checked."""
+    from vidtrace.clues.kinds import country_weights
+
+    pairs = (token.partition(":") for token in text.split())
+    return country_weights({code: float(weight or 1.0) for code, _, weight in pairs})
