@@ -7,40 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.kit.clue_sets import EXIF_GPS_COUNTRIES, exif_gps_countries
 from tests.kit.extractor_kit import ExtractorContract, subject
 from vidtrace.clues.extractors.base import ClueSubject
 from vidtrace.clues.extractors.gps import GpsExtractor
 from vidtrace.domain.media import CameraExif, GeoPoint
-from vidtrace.signals.exif import camera_exif
-from vidtrace.signals.exif_reader import read_tags
 
 AMSTERDAM = GeoPoint(lat=52.37403, lon=4.88969)
-
-# The country of every file of the exif-py corpus whose GPS the project's EXIF reader returns,
-# worked out from the coordinates in exif-py's dump.txt (degrees, minutes, seconds and N/S/E/W).
-# dump.txt also lists jpg/mobile/HMD_Nokia_8.3_5G_hdr.jpg (60°59'N 24°25'E, Finland) and
-# jpg/tests/46_UnicodeEncodeError.jpg (51°25'N 0°40'W, England); neither is in the shared copy.
-GPS_FILES = {
-    "heic/mobile/HMD_Nokia_8.3_5G.heif": "ES",  # 40°47'N 4°00'W, Sierra de Guadarrama
-    "heic/mobile/HMD_Nokia_8.3_5G_hdr.heif": "ES",  # 40°39'N 3°45'W, south of Madrid
-    "jpg/Kodak_CX7530.jpg": "KE",  # 0°22'S 36°03'E, near Nakuru
-    "jpg/gps/DSCN0010.jpg": "IT",  # 43°28'N 11°53'E, Arezzo (the whole gps/ series)
-    "jpg/gps/DSCN0012.jpg": "IT",
-    "jpg/gps/DSCN0021.jpg": "IT",
-    "jpg/gps/DSCN0025.jpg": "IT",
-    "jpg/gps/DSCN0027.jpg": "IT",
-    "jpg/gps/DSCN0029.jpg": "IT",
-    "jpg/gps/DSCN0038.jpg": "IT",
-    "jpg/gps/DSCN0040.jpg": "IT",
-    "jpg/gps/DSCN0042.jpg": "IT",
-    "jpg/hdr/iphone_hdr_NO.jpg": "ES",  # 40°26'N 3°43'W, Madrid
-    "jpg/hdr/iphone_hdr_YES.jpg": "ES",
-    "jpg/mobile/HMD_Nokia_8.3_5G.jpg": "FI",  # 60°08'N 24°54'E, Helsinki
-    "jpg/tests/67-0_length_string.jpg": "DE",  # 51°01'N 7°35'E, Bergisches Land
-    "jpg/tests/87_OSError.jpg": "IT",  # 43°47'N 11°14'E, Florence
-    "jpg/tests/nikon_D3100_TypeError.jpg": "IT",  # 44°25'N 8°56'E, Genoa
-    "jxl/test_0001.jxl": "US",  # 44°04'N 121°19'W, Bend, Oregon
-}
 
 
 def located(point: GeoPoint | None = None, **fields: object) -> ClueSubject:
@@ -108,20 +81,4 @@ class TestGpsExtractor(ExtractorContract):
 
 
 def test_the_exif_py_photos_name_the_right_countries(shared_data: Path) -> None:
-    root = shared_data / "exif" / "exif-py"
-    found: dict[str, str] = {}
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix in {".txt", ".rst", ""}:
-            continue
-        try:
-            point = camera_exif(read_tags(path)).gps
-        except Exception:  # the corpus holds deliberately broken files
-            continue
-        if point is None:
-            continue
-        made = located(point)
-        GpsExtractor().run(made)
-        (clue,) = made.clues
-        (country,) = clue.countries
-        found[path.relative_to(root).as_posix()] = country
-    assert found == GPS_FILES
+    assert exif_gps_countries(shared_data) == EXIF_GPS_COUNTRIES
