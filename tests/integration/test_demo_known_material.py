@@ -1,5 +1,5 @@
 """The demo's bank pre-categorises what its ground truth says is known, and nothing else; the
-demo ends grouped, with the series and overlaps of its ground truth."""
+demo ends grouped, with the series and overlaps of its ground truth, and checks its countries."""
 
 from __future__ import annotations
 
@@ -62,4 +62,9 @@ def test_demo_bank_precategorises_the_known_series(
     assert report["grouping"]["series"] == report["ground_truth_series"]["series"]
     in_several = report["ground_truth_series"]["in_several_cases"]
     assert report["overlapping_series"] == in_several
+    # every true series is ranked by country; the conflict scene is reported apart
+    countries = report["country_check"]
+    assert countries["series"] == report["ground_truth_series"]["series"]
+    assert countries["conflicts_expected"] == [s["id"] for s in truth["series"] if s["conflict"]]
+    assert countries["scored"] == countries["series"] - len(countries["conflicts_expected"])
     app.close()

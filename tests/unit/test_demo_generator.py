@@ -7,6 +7,7 @@ import io
 import json
 import tarfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from itertools import combinations
 from pathlib import Path
 from typing import Any
@@ -14,11 +15,17 @@ from typing import Any
 import av
 import numpy as np
 import pdqhash
+import phonenumbers
 import piexif
+import pytesseract
 import pytest
+import zxingcpp
 from PIL import Image, ImageOps
 
-from vidtrace.demo import DemoManifest, build_demo_evidence
+from tests.conftest import require
+from vidtrace.demo import DemoManifest, build_demo_evidence, sign_board, signs
+from vidtrace.demo.sign_board import DEJAVU, draw_sign, sign_font
+from vidtrace.demo.signs import ean13
 from vidtrace.domain.provenance import ARCHIVE_SEPARATOR
 
 SEED = 7
@@ -111,13 +118,13 @@ def test_three_cases_each_with_evidence_on_disk(demo: DemoManifest, truth: dict[
     assert any(name.endswith(".tar.gz") for name in items)
 
 
-def test_about_ten_series_of_three_or_more(truth: dict[str, Any]) -> None:
+def test_about_a_dozen_series_of_three_or_more(truth: dict[str, Any]) -> None:
     series = truth["series"]
-    assert 8 <= len(series) <= 12
+    assert 8 <= len(series) <= 14
     assert len({s["id"] for s in series}) == len(series)
     assert all(len(s["members"]) >= 3 for s in series)
     assert all(set(s["edits"]) == set(s["members"]) for s in series)
-    assert {"NL", "DE", "ES", "BR", "TH", "CA"} <= {s["country"] for s in series}
+    assert {"NL", "DE", "ES", "BR", "TH", "CA", "RS", "GR", "AT"} <= {s["country"] for s in series}
     members = [m for s in series for m in s["members"]]
     assert len(members) == len(set(members)), "a file belongs to one series at most"
     spanning = [s for s in series if len(s["cases"]) > 1]
@@ -162,6 +169,9 @@ def test_exif_reads_back_as_the_ground_truth_says(
         offset = sub[piexif.ExifIFD.OffsetTimeOriginal].decode()
         date, time = stamp.split(" ")
         assert f"{date.replace(':', '-')}T{time}{offset}" == expected["taken_at"]
+        if expected["gps"] is None:  # a camera without a GPS receiver
+            assert piexif.GPSIFD.GPSLatitude not in gps
+            continue
         assert _degrees(gps[piexif.GPSIFD.GPSLatitude], gps[piexif.GPSIFD.GPSLatitudeRef]) == (
             pytest.approx(expected["gps"]["lat"], abs=1e-6)
         )
@@ -308,3 +318,193 @@ def test_series_differ_and_near_duplicates_stay_near(
 def test_an_existing_demo_is_not_overwritten_by_accident(demo: DemoManifest) -> None:
     with pytest.raises(FileExistsError):
         build_demo_evidence(demo.out_dir, seed=SEED)
+
+
+# Clues to the country of production: what each series carries, and that it can be read back.
+
+ORIGINAL_SHOTS = ("original", "other_shot", "portrait_shot")
+
+
+@pytest.fixture(scope="session")
+def dejavu() -> Path:
+    """DejaVu Sans, which prints the demo's Cyrillic and Greek signs (fonts-dejavu-core)."""
+    require((DEJAVU / "DejaVuSans.ttf").is_file(), f"DejaVu fonts not found in {DEJAVU}")
+    return DEJAVU
+
+
+def camera_original(series: dict[str, Any]) -> str:
+    return min(p for p, e in series["edits"].items() if e == "original" and "/Backup/" not in p)
+
+
+def test_every_series_carries_clues_to_its_country(truth: dict[str, Any], dejavu: Path) -> None:
+    without_gps = []
+    for series in truth["series"]:
+        notes = series["clues"]
+        assert any(n.startswith(("gps ", "phone ", "domain ", "sign ")) for n in notes), notes
+        gps = [n.split()[1] for n in notes if n.startswith("gps ")]
+        assert gps in ([], [series["country"]])
+        shots = [p for p, e in series["edits"].items() if e in ORIGINAL_SHOTS]
+        assert {truth["exif"][p]["gps"] is not None for p in shots} == {bool(gps)}
+        if not gps:
+            without_gps.append(series["id"])
+        sign = series["sign"]
+        if sign is not None:
+            assert sign["lines"][0] in " ".join(notes)
+            assert (sign["country"] != series["country"]) == series["conflict"]
+    assert len(without_gps) >= 2, "some cameras write no GPS: their text must carry the country"
+
+
+def test_one_conflict_scene_gps_against_phone_and_domain(truth: dict[str, Any]) -> None:
+    (conflict,) = [s for s in truth["series"] if s["conflict"]]
+    notes = conflict["clues"]
+    assert f"gps {conflict['country']} ({conflict['city']})" in notes
+    sign = conflict["sign"]
+    assert sign["country"] != conflict["country"]
+    assert f"phone {sign['phone']} ({sign['country']})" in notes
+    assert f"domain .{sign['country'].lower()} ({sign['domain']})" in notes
+
+
+def test_signs_in_several_languages_and_scripts(truth: dict[str, Any], dejavu: Path) -> None:
+    signs = [s["sign"] for s in truth["series"]]
+    assert all(signs), "with DejaVu installed every planned sign is printed"
+    assert len({sign["lines"][0] for sign in signs}) == len(signs), "every series' sign differs"
+    assert len({sign["language"] for sign in signs}) >= 8
+    assert {"Cyrillic", "Greek"} <= {sign["script"] for sign in signs}
+    for series in truth["series"]:
+        if series["sign"]["script"] != "Latin":
+            assert any(not line.isascii() for line in series["sign"]["lines"])
+    # where the camera wrote no GPS, the sign names the country by phone or domain
+    for series in truth["series"]:
+        if not any(n.startswith("gps ") for n in series["clues"]):
+            assert series["sign"]["phone"] or series["sign"]["domain"], series["id"]
+
+
+def test_phone_numbers_and_domains_name_the_shop_country(truth: dict[str, Any]) -> None:
+    phones = 0
+    for series in truth["series"]:
+        sign = series["sign"]
+        if sign is None:
+            continue
+        text = "\n".join(sign["lines"])
+        if sign["phone"]:
+            phones += 1
+            assert sign["phone"] in text and sign["phone"].startswith("+")
+            number = phonenumbers.parse(sign["phone"], None)
+            assert phonenumbers.is_valid_number(number), sign["phone"]
+            assert phonenumbers.region_code_for_number(number) == sign["country"]
+        if sign["domain"]:
+            assert sign["domain"] in text
+            assert sign["domain"].rsplit(".", 1)[-1] == sign["country"].lower()
+    assert phones >= 8
+
+
+def test_ean13_check_digit() -> None:
+    assert ean13("400638133393") == "4006381333931"
+    assert ean13("871234567890") == "8712345678906"
+    with pytest.raises(ValueError):
+        ean13("12345")
+
+
+def test_the_barcode_reads_on_the_camera_original(
+    demo: DemoManifest, truth: dict[str, Any]
+) -> None:
+    (series,) = [s for s in truth["series"] if s["barcode"]]
+    digits = series["barcode"]["ean13"]
+    assert ean13(digits[:12]) == digits
+    assert 800 <= int(digits[:3]) <= 839  # GS1 Italy
+    assert series["barcode"]["gs1_country"] == series["country"] == "IT"
+    assert f"barcode {digits} (GS1 {digits[:3]}: IT)" in series["clues"]
+    image = decoded(read_evidence(demo.out_dir, camera_original(series)))
+    found = [(b.text, b.format) for b in zxingcpp.read_barcodes(image)]
+    assert found == [(digits, zxingcpp.BarcodeFormat.EAN13)]
+
+
+def _read(job: tuple[Image.Image, str]) -> str:
+    image, lang = job
+    return " ".join(pytesseract.image_to_string(image, lang=lang).split())
+
+
+def _model(line: str, script: str) -> str:
+    return "Latin" if line.isascii() else script
+
+
+def _stacked(pictures: list[Image.Image]) -> Image.Image:
+    """The pictures one under the other on white, so that one Tesseract run reads them all."""
+    gap = 60
+    width = max(p.width for p in pictures) + 2 * gap
+    height = sum(p.height + gap for p in pictures) + gap
+    sheet = Image.new("RGB", (width, height), (255, 255, 255))
+    y = gap
+    for picture in pictures:
+        sheet.paste(picture, (gap, y))
+        y += picture.height + gap
+    return sheet
+
+
+def test_signs_read_back_with_tesseract(
+    demo: DemoManifest,
+    truth: dict[str, Any],
+    tesseract: str,
+    dejavu: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On each camera original cut to its sign, phone numbers and domains read exactly and the
+    other lines nearly so (an accent may go astray); a line in plain ASCII, like a web address
+    on a Cyrillic sign, is read through the Latin model. Where text must carry the country (no
+    GPS, or the conflict), the name and phone number also read on the whole picture."""
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "1")  # two tesseract processes share two cores
+    cuts: dict[str, list[Image.Image]] = {}
+    jobs: dict[str, tuple[Image.Image, str]] = {}
+    for series in truth["series"]:
+        sign = series["sign"]
+        image = decoded(read_evidence(demo.out_dir, camera_original(series)))
+        assert image.width >= 1000
+        x, y, w, h = sign["box"]
+        assert h * image.height >= 40 * len(sign["lines"])  # lines well over 40 px apart
+        margin = 0.02
+        cut = image.crop(
+            (
+                round((x - margin) * image.width),
+                round((y - margin) * image.height),
+                round((x + w + margin) * image.width),
+                round((y + h + margin) * image.height),
+            )
+        )
+        for model in {_model(line, sign["script"]) for line in sign["lines"]}:
+            cuts.setdefault(model, []).append(cut)
+        if series["conflict"] or not any(n.startswith("gps ") for n in series["clues"]):
+            lang = "Latin" if sign["script"] == "Latin" else f"{sign['script']}+Latin"
+            jobs[series["id"]] = (image, lang)
+    jobs |= {model: (_stacked(pictures), model) for model, pictures in cuts.items()}
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each call runs one tesseract process
+        read = dict(zip(jobs, pool.map(_read, jobs.values()), strict=True))
+    words = found = 0
+    for series in truth["series"]:
+        sign = series["sign"]
+        for line in sign["lines"]:
+            text = read[_model(line, sign["script"])]
+            if any(clue and clue in line for clue in (sign["phone"], sign["domain"])):
+                assert line in text, (series["id"], line)
+            line_words = line.split()
+            line_found = sum(word in text.split() for word in line_words)
+            assert line_found >= len(line_words) / 2, (series["id"], line, text)
+            words, found = words + len(line_words), found + line_found
+        whole = read.get(series["id"])
+        if whole is not None:
+            assert sign["lines"][0] in whole and sign["phone"] in whole, (series["id"], whole)
+    assert found >= 0.9 * words
+
+
+def test_without_dejavu_latin_signs_lose_their_accents_and_others_are_left_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sign_board, "DEJAVU", tmp_path / "no-fonts")
+    sign_font.cache_clear()
+    try:
+        board = draw_sign(signs.BAECKEREI, 40, (250, 250, 250), (0, 0, 0))
+        assert board is not None
+        assert board.lines[:2] == ("Backerei Muller", "Frische Brotchen taglich")
+        assert draw_sign(signs.PEKARA, 40, (250, 250, 250), (0, 0, 0)) is None
+        assert draw_sign(signs.FOURNOS, 40, (250, 250, 250), (0, 0, 0)) is None
+    finally:
+        sign_font.cache_clear()

@@ -19,6 +19,7 @@ class PlantedClues:
     gps: bool  # the camera originals carry GPS
     sign: Sign | None = None
     printed: tuple[str, ...] = ()  # the sign's lines as drawn (accents may be dropped)
+    sign_box: tuple[float, float, float, float] | None = None  # on the base camera original
     barcode: ProductBarcode | None = None
     video_location: bool = False  # a video of the series carries an ISO 6709 location
 
@@ -50,6 +51,8 @@ class PlantedClues:
             "lines": list(self.printed),
             "phone": self.sign.phone,
             "domain": self.sign.domain,
+            # x, y, width, height as fractions of the upright camera original ("original" edit)
+            "box": [round(v, 4) for v in self.sign_box] if self.sign_box else None,
         }
 
     def barcode_json(self) -> dict[str, str] | None:

@@ -10,6 +10,7 @@ from vidtrace.bootstrap import bootstrap
 from vidtrace.config import Settings
 from vidtrace.demo.banks import BANK_NAME
 from vidtrace.demo.builder import build_demo_evidence
+from vidtrace.demo.country_check import check_demo_countries
 from vidtrace.demo.series_check import check_demo_series, truth_overlaps
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.matching.match_summary import share
@@ -42,6 +43,15 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
         manifest.ground_truth, app.media().located(), app.series().series_of_media(), groupable
     )
     truth = truth_overlaps(manifest.ground_truth)
+    print("reading the media for clues to the country of production ...", file=sys.stderr)
+    clues = app.clue_runner(background=False).run()
+    countries = check_demo_countries(
+        manifest.ground_truth,
+        app.media().located(),
+        app.series().series_of_media(),
+        app.country_assessor().rank_series,
+        known={m["sha256"] for m in media if m["known"]},
+    )
     if as_json:
         json.dump(
             {
@@ -57,6 +67,8 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
                 "binaries_in_several_cases": overlaps["media"]["binaries_in_several_cases"],
                 "series_check": check.to_json(),
                 "ground_truth_series": truth,
+                "clues": clues.to_json(),
+                "country_check": countries.to_json(),
             },
             sys.stdout,
             indent=2,
@@ -76,9 +88,12 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
             f" (precision {check.bcubed.precision:.3f}, recall {check.bcubed.recall:.3f}),"
             f" {check.false_merges} false merges"
         )
+        print(f"  clues:        {clues.to_text().splitlines()[1].split(':', 1)[1].strip()}")
+        print(f"  countries:    {countries.to_text()}")
         print(f"  workspace:    {settings.workspace}")
         print(f"  truth file:   {manifest.ground_truth}")
         print(f"  try: vidtrace --workspace {settings.workspace} series list")
         print(f"       vidtrace --workspace {settings.workspace} overlaps")
+        print(f"       vidtrace --workspace {settings.workspace} country SERIES_ID")
     app.close()
     return 0

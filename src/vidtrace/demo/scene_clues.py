@@ -13,10 +13,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageFilter
+from PIL import Image
 
 from vidtrace.demo.patterns import Rgb
-from vidtrace.demo.sign_board import Board, draw_barcode_label, draw_sign
+from vidtrace.demo.sign_board import TYPEFACES, Board, draw_barcode_label, draw_sign
 from vidtrace.demo.signs import ProductBarcode, Sign
 
 BASE_TEXT_PX = 46  # font size of a sign's smaller lines on the base camera original
@@ -47,13 +47,18 @@ class Scale:
     y: float = 1.0
 
 
-def hang(world: Image.Image, board: Image.Image, spot: Spot, stretch: float = 1.0) -> Image.Image:
+Rect = tuple[int, int, int, int]  # left, top, right, bottom in pixels of the scene
+
+
+def hang(
+    world: Image.Image, board: Image.Image, spot: Spot, stretch: float = 1.0
+) -> tuple[Image.Image, Rect]:
     """``world`` with ``board`` (widened by ``stretch``) pasted at ``spot``, kept inside the
-    scene, with a faint shadow; the board's pixels are blurred as lightly as a lens would."""
+    scene, with a faint shadow; and where it went. The board is left sharp: Tesseract drops
+    the spaces between the groups of a blurred phone number at this size."""
     if stretch != 1.0:
         size = (round(board.width * stretch), board.height)
         board = board.resize(size, Image.Resampling.LANCZOS)
-    board = board.filter(ImageFilter.GaussianBlur(0.6))
     x = round(spot.cx * world.width - board.width / 2)
     x = min(max(x, 4), world.width - board.width - 4)
     y = min(max(round(spot.top * world.height), 4), world.height - board.height - 4)
@@ -62,21 +67,30 @@ def hang(world: Image.Image, board: Image.Image, spot: Spot, stretch: float = 1.
     shadow = Image.new("RGB", board.size, (0, 0, 0))
     out.paste(shadow, (x + shade, y + shade), Image.new("L", board.size, 70))
     out.paste(board, (x, y))
-    return out
+    return out, (x, y, x + board.width, y + board.height)
+
+
+@dataclass(frozen=True)
+class HungSign:
+    board: Board
+    rect: Rect
 
 
 def plant_sign(
     world: Image.Image, sign: Sign, spot: Spot, scale: Scale, rng: np.random.Generator
-) -> tuple[Image.Image, Board | None]:
+) -> tuple[Image.Image, HungSign | None]:
     """Hang ``sign`` so that the base original shows its text at ``BASE_TEXT_PX``; returns the
-    new scene and the board (None, and the scene unchanged, when no font can print it)."""
+    new scene and the board with where it hangs (None, and the scene unchanged, when no font
+    can print it)."""
     paper = _PAPERS[int(rng.integers(len(_PAPERS)))]
     ink = _INKS[int(rng.integers(len(_INKS)))]
+    typeface = TYPEFACES[int(rng.integers(len(TYPEFACES)))]
     text_px = math.ceil(BASE_TEXT_PX / scale.y)
-    board = draw_sign(sign, text_px, paper, ink)
+    board = draw_sign(sign, text_px, paper, ink, typeface)
     if board is None:
         return world, None
-    return hang(world, board.image, spot, stretch=scale.y / scale.x), board
+    out, rect = hang(world, board.image, spot, stretch=scale.y / scale.x)
+    return out, HungSign(board, rect)
 
 
 def plant_barcode(
@@ -84,4 +98,4 @@ def plant_barcode(
 ) -> Image.Image:
     """Hang the product's barcode label with ``BARCODE_MODULE_PX`` px modules on the original."""
     module_px = math.ceil(BARCODE_MODULE_PX / scale.x)
-    return hang(world, draw_barcode_label(barcode, module_px), spot)
+    return hang(world, draw_barcode_label(barcode, module_px), spot)[0]

@@ -227,6 +227,21 @@ def shot_scale(world_size: tuple[int, int], shot: Shot) -> tuple[float, float]:
     return shot.out_width / vw, round(shot.out_width / shot.aspect) / seen
 
 
+def shot_box(
+    world_size: tuple[int, int], shot: Shot, rect: tuple[int, int, int, int]
+) -> tuple[float, float, float, float]:
+    """Where the world's ``rect`` (left, top, right, bottom pixels) appears in ``shot``: x, y,
+    width and height as fractions of the photo (ignoring yaw)."""
+    ww, wh = world_size
+    vw = shot.width * ww
+    vh = vw / shot.aspect
+    x0, y0 = shot.cx * ww - vw / 2, shot.cy * wh - vh / 2
+    top = max(0.0, y0)
+    seen = min(float(wh), y0 + vh) - top
+    left, upper, right, lower = rect
+    return (left - x0) / vw, (upper - top) / seen, (right - left) / vw, (lower - upper) / seen
+
+
 def enlarge(image: Image.Image, factor: int) -> Image.Image:
     """``image`` ``factor`` times larger (Lanczos), e.g. a small bundled photo as a camera would
     have written it."""

@@ -14,22 +14,11 @@ from vidtrace.demo.exif_writer import ExifRecord, posix_time, utc_timestamp
 from vidtrace.demo.ground_truth import GroundTruth, SeriesTruth
 from vidtrace.demo.image_files import ImageFormat, encode_image
 from vidtrace.demo.planted_clues import PlantedClues
-from vidtrace.demo.scene_clues import Scale, Spot, hang, plant_barcode, plant_sign
-from vidtrace.demo.scenes import (
-    Shot,
-    enlarge,
-    load_bundled_photo,
-    make_room_style,
-    render_room,
-    shot_scale,
-    take_shot,
-)
 from vidtrace.demo.series_plan import Drop, NameStyle, SeriesPlan
-from vidtrace.demo.sign_board import Board
+from vidtrace.demo.series_scene import SeriesScene, render_series_scene
 from vidtrace.demo.variants import Edit, apply_edit, resize, store_sideways
 
 EDITOR_SOFTWARE = "GIMP 2.10.34"
-BASE_SHOT = Shot(cy=0.54, width=0.9)  # a generated room's first camera original
 _SEASON_START = datetime(2023, 6, 1, 8, 0, 0)
 
 
@@ -54,88 +43,6 @@ class WrittenSeries:
         """Record a member already written to the tree."""
         self.truth.add(path, edit.value)
         self.paths.setdefault(edit, []).append(path)
-
-
-@dataclass(frozen=True)
-class _Scene:
-    world: Image.Image
-    base: Image.Image
-    other: Image.Image
-    portrait: Image.Image
-
-
-def _render_scene(
-    plan: SeriesPlan, rng: np.random.Generator, clue_rng: np.random.Generator
-) -> tuple[_Scene, Board | None]:
-    """The scene with its sign and barcode hung, and its four views; and the sign's board."""
-    source = plan.scene
-    if source.photo is None:
-        assert source.wallpaper is not None and source.cover is not None
-        world = render_room(make_room_style(rng, source.wallpaper, source.cover), rng)
-        spot = Spot(float(clue_rng.uniform(0.36, 0.64)), float(clue_rng.uniform(0.13, 0.17)))
-        scale = Scale(*shot_scale(world.size, BASE_SHOT))
-        world, board = _plant(plan, world, spot, scale, clue_rng)
-        other = Shot(
-            cx=float(rng.uniform(0.38, 0.62)),
-            cy=0.56,
-            width=0.55,
-            yaw=float(rng.choice([-0.06, 0.06])),
-        )
-        portrait = Shot(
-            cx=float(rng.uniform(0.3, 0.7)), cy=0.5, width=0.45, aspect=3 / 4, out_width=900
-        )
-        return _Scene(
-            world,
-            take_shot(world, BASE_SHOT),
-            take_shot(world, other),
-            take_shot(world, portrait),
-        ), board
-    spot = source.sign_spot or Spot(0.5, 0.05)
-    world, board = _plant(
-        plan, enlarge(load_bundled_photo(source.photo), source.enlarge), spot, Scale(), clue_rng
-    )
-    width, height = world.size
-    if source.other_photo is not None:
-        other_image = enlarge(load_bundled_photo(source.other_photo), source.enlarge)
-        if board is not None:
-            other_image = hang(other_image, board.image, _shifted(spot, source.other_shift))
-        if plan.barcode is not None and source.barcode_spot is not None:
-            at = _shifted(source.barcode_spot, source.other_shift)
-            other_image = plant_barcode(other_image, plan.barcode, at, Scale())
-    else:
-        other_shot = Shot(
-            cx=float(rng.uniform(0.4, 0.6)),
-            cy=0.5,
-            width=0.7,
-            aspect=width / height,
-            yaw=0.04,
-            out_width=width,
-        )
-        other_image = take_shot(world, other_shot)
-    portrait = Shot(
-        cx=float(rng.uniform(0.35, 0.65)),
-        cy=0.5,
-        width=0.45,
-        aspect=3 / 4,
-        out_width=round(width * 0.45),
-    )
-    return _Scene(world, world, other_image, take_shot(world, portrait)), board
-
-
-def _plant(
-    plan: SeriesPlan, world: Image.Image, spot: Spot, scale: Scale, rng: np.random.Generator
-) -> tuple[Image.Image, Board | None]:
-    board = None
-    if plan.sign is not None:
-        world, board = plant_sign(world, plan.sign, spot, scale, rng)
-    if plan.barcode is not None:
-        at = plan.scene.barcode_spot or Spot(0.8, 0.6)
-        world = plant_barcode(world, plan.barcode, at, scale)
-    return world, board
-
-
-def _shifted(spot: Spot, shift: float) -> Spot:
-    return Spot(spot.cx + shift, spot.top)
 
 
 def _copy_name(
@@ -165,7 +72,7 @@ def write_series(
     """Render the scene, write every member into ``tree`` and record it in ``truth``."""
     rng = np.random.default_rng([seed, index])
     # The sign draws from its own generator, so the rooms stay as they were before signs.
-    scene, board = _render_scene(plan, rng, np.random.default_rng([seed, index, 1]))
+    scene = render_series_scene(plan, rng, np.random.default_rng([seed, index, 1]))
     start = _SEASON_START + timedelta(
         days=int(rng.integers(0, 90)), minutes=int(rng.integers(0, 600))
     )
@@ -180,12 +87,13 @@ def write_series(
         plan.place.country,
         plan.place.city,
         {"make": camera.make, "model": camera.model, "serial": camera.serial},
-        conflict=plan.conflict,
+        conflict=plan.conflict and scene.sign is not None,  # a sign no font printed tells nothing
         planted=PlantedClues(
             plan.place,
             gps=camera.writes_gps,
             sign=plan.sign,
-            printed=board.lines if board else (),
+            printed=scene.sign.lines if scene.sign else (),
+            sign_box=scene.sign_box,
             barcode=plan.barcode,
         ),
     )
@@ -199,7 +107,7 @@ def write_series(
 
 def _write_originals(
     written: WrittenSeries,
-    scene: _Scene,
+    scene: SeriesScene,
     rng: np.random.Generator,
     tree: EvidenceTree,
     truth: GroundTruth,

@@ -21,9 +21,10 @@ from vidtrace.demo.patterns import Rgb
 from vidtrace.demo.signs import ProductBarcode, Sign
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-_REGULAR, _BOLD = "DejaVuSans.ttf", "DejaVuSans-Bold.ttf"
+TYPEFACES = ("DejaVuSans", "DejaVuSerif")  # both in fonts-dejavu-core
 _UNASSIGNED = "\U000f0000"  # a private-use code point no font here draws: its .notdef glyph
 NAME_SCALE = 1.25  # the shop's name is set larger than the other lines
+PAD, GAP, FRAME = 1.0, 0.45, 0.1  # margin, line gap and frame, as fractions of the text size
 
 
 @dataclass(frozen=True)
@@ -36,9 +37,11 @@ class Board:
 
 
 @lru_cache(maxsize=32)
-def sign_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | None:
-    """DejaVu Sans at ``size`` px, else Pillow's bundled scalable font, else None."""
-    path = DEJAVU / (_BOLD if bold else _REGULAR)
+def sign_font(
+    size: int, bold: bool = False, typeface: str = TYPEFACES[0]
+) -> ImageFont.FreeTypeFont | None:
+    """A DejaVu typeface at ``size`` px, else Pillow's bundled scalable font, else None."""
+    path = DEJAVU / f"{typeface}{'-Bold' if bold else ''}.ttf"
     if path.is_file():
         return ImageFont.truetype(str(path), size)
     fallback = ImageFont.load_default(size=size)
@@ -71,27 +74,33 @@ def _printable(
     return None
 
 
-def draw_sign(sign: Sign, text_px: int, paper: Rgb, ink: Rgb) -> Board | None:
-    """The sign as a board: the name in bold, then the other lines, all left-aligned.
-
-    None when no font here can print it (the ground truth then says no sign was planted)."""
-    name_font = sign_font(round(text_px * NAME_SCALE), bold=True)
-    body_font = sign_font(text_px)
-    if name_font is None or body_font is None:
+def draw_sign(
+    sign: Sign, text_px: int, paper: Rgb, ink: Rgb, typeface: str = TYPEFACES[0]
+) -> Board | None:
+    """The sign as a board: the name large and bold, the phone number bold, the other lines
+    regular, all left-aligned. (Measured: Tesseract reads a phone number in DejaVu Sans Bold at
+    46 px every time, in the regular weight only two times in three; domains read better in the
+    regular weight.) None when no font here can print it; the ground truth then has no sign."""
+    name_font = sign_font(round(text_px * NAME_SCALE), True, typeface)
+    bold_font = sign_font(text_px, True, typeface)
+    body_font = sign_font(text_px, False, typeface)
+    if name_font is None or bold_font is None or body_font is None:
         return None
-    lines = _printable(sign.lines, [name_font, body_font])
+    lines = _printable(sign.lines, [name_font, bold_font, body_font])
     if lines is None:
         return None
-    fonts = [name_font] + [body_font] * (len(lines) - 1)
+    fonts = [name_font] + [
+        bold_font if sign.phone and sign.phone in line else body_font for line in lines[1:]
+    ]
     boxes = [
         tuple(round(v) for v in font.getbbox(line)) for font, line in zip(fonts, lines, strict=True)
     ]
-    pad, gap = round(text_px * 0.7), round(text_px * 0.45)
+    pad, gap = round(text_px * PAD), round(text_px * GAP)
     width = max(right - left for left, _, right, _ in boxes) + 2 * pad
     height = sum(bottom - top for _, top, _, bottom in boxes) + gap * (len(lines) - 1) + 2 * pad
     board = Image.new("RGB", (width, height), paper)
     draw = ImageDraw.Draw(board)
-    frame = max(3, text_px // 10)
+    frame = max(3, round(text_px * FRAME))
     draw.rectangle((0, 0, width - 1, height - 1), outline=ink, width=frame)
     y = pad
     for font, line, (left, top, _, bottom) in zip(fonts, lines, boxes, strict=True):
