@@ -68,12 +68,11 @@ def test_extraction_ranks_the_series_and_resumes(app: App, tesseract: str) -> No
     ranking = app.country_assessor().rank_series(_series_of(app, "IMG_0001.JPG"))
     assert ranking.ranking[0].country == "NL"
     assert not ranking.conflict
-    shop = app.country_assessor().rank_series(_series_of(app, "shop.png"))
+    shop_sha256 = next(k for p, k in app.media().located().items() if p.endswith("shop.png"))
+    shop = app.country_assessor().rank_media(shop_sha256)  # alone: no series of its own
     assert shop.ranking[0].country == "NL"
-    texts = app.clue_queries().texts_of_media(
-        next(k for p, k in app.media().located().items() if p.endswith("shop.png"))
-    )
-    assert any("Bakkerij" in t.text for t in texts)
+    assert {e.kind for e in shop.ranking[0].supporting} >= {"phone", "domain", "language"}
+    assert any("Bakkerij" in t.text for t in app.clue_queries().texts_of_media(shop_sha256))
     # everything was read once: a second run has nothing to do
     again = app.clue_runner(1).run()
     assert again.media == 0

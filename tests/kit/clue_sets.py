@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from vidtrace.clues.extractors.base import ClueSubject
+from PIL import Image
+
+from vidtrace.clues.extractors.base import ClueSubject, Picture
 from vidtrace.clues.extractors.gps import GpsExtractor
+from vidtrace.clues.extractors.visible_text import VisibleTextExtractor
+from vidtrace.domain.clue import Clue
 from vidtrace.domain.media import CameraExif
 from vidtrace.signals.exif import camera_exif
 from vidtrace.signals.exif_reader import read_tags
@@ -57,3 +61,41 @@ def exif_gps_countries(shared_data: Path) -> dict[str, str]:
         for clue in subject.clues:
             found[path.relative_to(root).as_posix()] = max(clue.countries, key=clue.countries.get)
     return found
+
+
+# The shared single-line OCR samples (../shared/data/ocr/rapidocr): file, Tesseract script model,
+# language, the text (from the samples' upstream test), and the countries the language's clue
+# must name (the issue's list; English names too many countries to list).
+OCR_LINES = [
+    ("cyrillic.png", "Cyrillic", "sr", "Време је лепо данас.", {"RS"}),
+    ("devanagari_rec.png", "Devanagari", "hi", "आज मौसम अच्छा है।", {"IN"}),
+    ("ta.png", "Tamil", "ta", "இன்னைக்கு வானிலை ராம்ப நல்லா இருக்கு.", {"IN", "LK"}),
+    ("te.png", "Telugu", "te", "ఈరోజ వాతావరణం చాలా బాగుంది.", {"IN"}),
+    ("arabic.png", "Arabic", "fa", "امروز هوا خوبه", {"IR"}),
+    ("el_rec.jpg", "Greek", "el", "Ωραίος καιρός σήμερα.", {"GR", "CY"}),
+    (
+        "th_rec.jpg",
+        "Thai",
+        "th",
+        "การแพทย์แผนจีนช่วยให้เด็กสมองพิการในคาซัคสถานกลับมาเดินได้",
+        {"TH"},
+    ),
+    (
+        "en_rec.jpg",
+        "Latin",
+        "en",
+        "To facilitate the shot type analysis in videos, we collect MovieShots, a large-scale",
+        set(),
+    ),
+]
+# ../shared/data/ocr/tesseract/eurotext.tif: one sentence (or two) per language, in this order.
+EUROTEXT_LANGUAGES = ("en", "de", "fr", "it", "es", "pt")
+
+
+def read_language_clues(image: Image.Image, prefilter: bool = True) -> list[Clue]:
+    """The language clues the text extractor proposes for one picture."""
+    subject = ClueSubject(
+        sha256="sample", kind="image", pictures=(Picture(load=lambda: image.copy()),)
+    )
+    VisibleTextExtractor(prefilter=prefilter).run(subject)
+    return subject.clues

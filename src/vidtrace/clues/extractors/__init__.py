@@ -7,6 +7,7 @@ from vidtrace.clues.extractors import (  # noqa: F401
     gps,
     phone,
     timezone,
+    visible_text,
     web,
 )
 from vidtrace.clues.extractors.base import (

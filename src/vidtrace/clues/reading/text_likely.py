@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -38,19 +39,21 @@ INK_CONTRAST = 18  # grey levels a pixel must differ from its surroundings to co
 # ratio; linking only within such a band keeps a title and its body text apart.
 HEIGHT_BANDS = ((6, 16), (11, 26), (18, 42), (30, 70), (50, 120), (90, 220), (160, 800))
 
-Ints = npt.NDArray[np.int32]
-Grey = npt.NDArray[np.uint8]
+# OpenCV's stubs type every array loosely; these say what the arrays hold.
+Ints = npt.NDArray[Any]  # integer indices, labels or component statistics
+Grey = npt.NDArray[Any]  # uint8 grey levels, or 0/255 ink masks
 
 
 @dataclass(frozen=True)
 class TextLineCandidate:
-    """A chain of marks that looks like a line of text, in working-scale pixels."""
+    """A chain of marks that looks like a line of text, in the picture's pixels."""
 
-    x: int
-    y: int
-    width: int
-    height: int
+    x: float
+    y: float
+    width: float
+    height: float
     marks: int
+    light_on_dark: bool
 
 
 def looks_like_text(image: Image.Image) -> bool:
@@ -61,15 +64,19 @@ def looks_like_text(image: Image.Image) -> bool:
 
 
 def text_lines(image: Image.Image) -> list[TextLineCandidate]:
-    """Every text-line-like chain of marks in ``image``, in working-scale pixels (for tuning
-    and display; :func:`looks_like_text` stops at the first)."""
+    """Every text-line-like chain of marks in ``image`` (:func:`looks_like_text` stops at the
+    first). A line may be found twice, in overlapping height bands."""
     return list(_text_lines(image))
 
 
 def _text_lines(image: Image.Image) -> Iterator[TextLineCandidate]:
     grey = working_grey(image, WORK_PIXELS)
-    for ink in _ink_masks(grey):
-        yield from _lines_in(ink, grey)
+    scale = image.width / grey.shape[1]
+    for light_on_dark, ink in enumerate(_ink_masks(grey)):
+        for x, y, width, height, marks in _lines_in(ink, grey):
+            yield TextLineCandidate(
+                x * scale, y * scale, width * scale, height * scale, marks, bool(light_on_dark)
+            )
 
 
 def working_grey(image: Image.Image, max_pixels: int | None = None) -> Grey:
@@ -110,10 +117,10 @@ def _ink_masks(grey: Grey) -> Iterator[Grey]:
         )
 
 
-def _lines_in(ink: Grey, grey: Grey) -> Iterator[TextLineCandidate]:
+def _lines_in(ink: Grey, grey: Grey) -> Iterator[tuple[int, int, int, int, int]]:
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     stats = stats[1:count]
-    left, top, width, height, area = (stats[:, i] for i in range(5))
+    width, height, area = stats[:, 2], stats[:, 3], stats[:, 4]
     fill = area / np.maximum(width * height, 1)
     # A mark is glyph-sized and glyph-shaped: not a speck, not a frame, not a solid block.
     # Connected scripts (Arabic, Devanagari's headline) join a word into one wide mark.
@@ -184,8 +191,10 @@ def _chains(stats: Ints, ink_sum: Ints) -> list[Ints]:
     return [np.flatnonzero(label == group) for group in order[line_like[order]]]
 
 
-def _text_line(members: Ints, labels: Ints, stats: Ints, grey: Grey) -> TextLineCandidate | None:
-    """The chain as a text line, or None when it does not look like one."""
+def _text_line(
+    members: Ints, labels: Ints, stats: Ints, grey: Grey
+) -> tuple[int, int, int, int, int] | None:
+    """The chain's box and marks when it looks like a text line."""
     left, top, width, height = (stats[members, i] for i in range(4))
     x0, y0 = int(left.min()), int(top.min())
     x1, y1 = int((left + width).max()), int((top + height).max())
@@ -202,7 +211,7 @@ def _text_line(members: Ints, labels: Ints, stats: Ints, grey: Grey) -> TextLine
     around = grey[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad]
     if _two_tone_separation(around) < MIN_SEPARATION:
         return None
-    return TextLineCandidate(x0, y0, x1 - x0, y1 - y0, len(members))
+    return x0, y0, x1 - x0, y1 - y0, len(members)
 
 
 def _two_tone_separation(pixels: Grey) -> float:
