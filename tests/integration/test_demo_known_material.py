@@ -22,7 +22,7 @@ def _occurrence(truth_path: str, folders: dict[str, str]) -> tuple[str, str]:
 
 @pytest.mark.slow
 def test_demo_bank_precategorises_the_known_series(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], tesseract: str
 ) -> None:
     settings = Settings(workspace=tmp_path / "ws", database_url=sqlite_url(tmp_path), workers=2)
     assert run_demo(settings, tmp_path / "evidence", as_json=True) == 0
@@ -66,5 +66,11 @@ def test_demo_bank_precategorises_the_known_series(
     countries = report["country_check"]
     assert countries["series"] == report["ground_truth_series"]["series"]
     assert countries["conflicts_expected"] == [s["id"] for s in truth["series"] if s["conflict"]]
-    assert countries["scored"] == countries["series"] - len(countries["conflicts_expected"])
+    known = len(countries["known_series"])
+    assert countries["scored"] == countries["series"] - len(countries["conflicts_expected"]) - known
+    # the targets: top-1 >= 0.9 on the demo series, the conflict scene flagged
+    assert countries["top1_accuracy"] >= 0.9, countries["rows"]
+    assert countries["conflicts_flagged"] == countries["conflicts_expected"]
+    assert countries["false_conflicts"] == []
+    assert report["clues"]["unavailable"] == {}
     app.close()
