@@ -66,13 +66,18 @@ def cmd_media_show(args: argparse.Namespace) -> int:
     if item is None:
         print(f"error: no media with SHA-256 {args.sha256}", file=sys.stderr)
         return 1
+    item.update(app.clue_queries().media_report(item["sha256"]))
     if args.json:
         print_json(item)
         return 0
     for key, value in item.items():
-        if key not in {"frames", "derivatives", "pdq_dihedral"}:
+        if key not in {"frames", "derivatives", "pdq_dihedral", "clues", "texts"}:
             print(f"{key:<14} {value}")
     print(f"{'frames':<14} {len(item['frames'])}")
+    for clue in item["clues"]:
+        print(f"{'clue':<14} #{clue['id']} {clue['kind']} {clue['value']!r} {clue['detail']}")
+    for text in item["texts"]:
+        print(f"{'text':<14} [{text['language'] or '?'}] {text['text'][:100]!r}")
     return 0
 
 

@@ -11,7 +11,6 @@ from vidtrace.domain.clue import CountryDecision, CountryRanking
 from vidtrace.store.clue_queries import ClueQueries
 from vidtrace.store.country_decisions import CountryDecisions
 
-
 EVERY_COUNTRY = 1000
 
 

@@ -1,10 +1,11 @@
 """The kinds of clue, and how far the ranking trusts each one.
 
 This table is the country ranking's parameter set (``docs/user-guide/country-ranking.md``
-explains the model). ``reliability`` scales a clue's vote in the log-linear score; ``error_rate`` is how often
-a clue of this kind points at the wrong country even when read right (a phone number of a
-foreign SIM, a ccTLD chosen for its name), so a single clue can never rule a country out
-completely. ``strong`` kinds are specific enough that two of them disagreeing is a conflict.
+explains the model). ``reliability`` scales a clue's vote in the log-linear score;
+``error_rate`` is how often a clue of this kind points at the wrong country even when read
+right (a phone number of a foreign SIM, a ccTLD chosen for its name), so a single clue can
+never rule a country out completely. ``strong`` kinds are specific enough that two of them
+disagreeing is a conflict.
 """
 
 from __future__ import annotations

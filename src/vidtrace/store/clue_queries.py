@@ -53,6 +53,24 @@ class ClueQueries:
             {**clue_json(clue_of(row), row.reviewed_by), "series": row.series_id} for row in rows
         ]
 
+    def media_report(self, sha256: str) -> dict[str, Any]:
+        """What ``media show`` adds: the item's clues, the text read off it, and what each
+        extractor made of it (with the reason when it skipped)."""
+        return {
+            "clues": self.find(media=sha256),
+            "texts": [
+                {
+                    "text": t.text,
+                    "script": t.script,
+                    "language": t.language,
+                    "confidence": round(t.confidence, 1),
+                    "seconds": t.seconds,
+                }
+                for t in self.texts_of_media(sha256)
+            ],
+            "clue_extraction": self.extraction_outcomes(sha256),
+        }
+
     def extraction_outcomes(self, sha256: str) -> list[dict[str, Any]]:
         query = select(ClueExtraction).where(ClueExtraction.media_sha256 == sha256)
         with self.engine.connect() as conn:

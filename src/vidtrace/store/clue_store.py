@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
 from dataclasses import replace
+from typing import Any
 
 from sqlalchemy import Engine, and_, delete, false, func, insert, or_, select
 
