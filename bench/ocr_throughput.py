@@ -21,9 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import skimage.data
 from PIL import Image, ImageDraw, ImageFont
-from tests.kit.clue_sets import EUROTEXT_LANGUAGES, OCR_LINES
+from tests.kit.clue_sets import (
+    BUNDLED_PHOTOS,
+    EUROTEXT_LANGUAGES,
+    OCR_LINES,
+    PHOTOS_WITHOUT_TEXT,
+    TEXT_LIKE_PHOTOS,
+)
 
 from vidtrace.clues.reading import quality
 from vidtrace.clues.reading.language_id import identify_segments
@@ -31,29 +36,8 @@ from vidtrace.clues.reading.ocr import read_text
 from vidtrace.clues.reading.text_likely import looks_like_text
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ocr"
-PHOTOS = Path(skimage.data.__file__).parent  # bundled files only: the fetchers may download
-PHOTO_FILES = [
-    "astronaut.png",
-    "camera.png",
-    "chelsea.png",
-    "coffee.png",
-    "rocket.jpg",
-    "horse.png",
-    "moon.png",
-    "grass.png",
-    "gravel.png",
-    "brick.png",
-    "coins.png",
-    "hubble_deep_field.jpg",
-    "ihc.png",
-    "motorcycle_left.png",
-    "motorcycle_right.png",
-    "retina.jpg",
-    "clock_motion.png",
-    "cell.png",
-    "microaneurysms.png",
-    "color.png",
-]
+PHOTOS = BUNDLED_PHOTOS
+PHOTO_FILES = [*PHOTOS_WITHOUT_TEXT, *TEXT_LIKE_PHOTOS, "motorcycle_right.png"]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SIGNS = [
     ("Willkommen in Berlin", "de"),

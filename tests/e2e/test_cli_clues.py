@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from tests.kit.cli import cli_json, run_cli
 from tests.kit.evidence import exif_bytes, scene
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
-def _run(workspace: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VIDTRACE_ANALYST": "dana"}
-    env.pop("VIDTRACE_DATABASE_URL", None)
-    command = [sys.executable, "-m", "vidtrace", "--workspace", str(workspace), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-
-
-def _json(workspace: Path, *args: str) -> Any:
-    done = _run(workspace, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def _sign(path: Path, lines: list[str], exif: bytes) -> None:
@@ -58,18 +41,18 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, tesseract: str) -> Path:
     (evidence / "whole.jpg").unlink()
     (evidence / "broken.jpg").write_bytes(data[: len(data) // 3])
     workspace = root / "ws"
-    assert _run(workspace, "ingest", str(evidence), "--case", "shop").returncode == 0
-    assert _run(workspace, "group").returncode == 0
+    assert run_cli(workspace, "ingest", str(evidence), "--case", "shop").returncode == 0
+    assert run_cli(workspace, "group").returncode == 0
     return workspace
 
 
 def test_extract_then_rank_shows_the_conflict_and_both_sides(workspace: Path) -> None:
-    summary = _json(workspace, "clues", "extract")
+    summary = cli_json(workspace, "clues", "extract")
     assert summary["media"] == 3
     assert summary["clues"]["gps"] == 2 and summary["clues"]["phone"] >= 1
     assert summary["unavailable"] == {}
-    (series,) = _json(workspace, "series", "list")
-    report = _json(workspace, "country", str(series["id"]))
+    (series,) = cli_json(workspace, "series", "list")
+    report = cli_json(workspace, "country", str(series["id"]))
     assert report["conflict"] is True
     assert {tuple(side["countries"]) for side in report["conflict_sides"]} >= {("AT",), ("DE",)}
     ranked = {entry["country"]: entry for entry in report["ranking"]}
@@ -81,53 +64,53 @@ def test_extract_then_rank_shows_the_conflict_and_both_sides(workspace: Path) ->
     assert "phone" in {c["kind"] for c in ranked["AT"]["against"]}
     assert "phone" in {c["kind"] for c in ranked["DE"]["clues"]}
     assert "gps" in {c["kind"] for c in ranked["DE"]["against"]}
-    assert _json(workspace, "clues", "extract")["media"] == 0  # nothing left to read
+    assert cli_json(workspace, "clues", "extract")["media"] == 0  # nothing left to read
 
 
 def test_an_unreadable_file_is_a_skip_with_its_reason(workspace: Path) -> None:
-    media = {m["occurrences"][0]["path"]: m["sha256"] for m in _json(workspace, "media", "list")}
+    media = {m["occurrences"][0]["path"]: m["sha256"] for m in cli_json(workspace, "media", "list")}
     broken = media["broken.jpg"]
-    report = _json(workspace, "country", "--media", broken)
+    report = cli_json(workspace, "country", "--media", broken)
     assert report["ranking"] == [] and report["conflict"] is False
-    assert _json(workspace, "clues", "list", "--media", broken) == []
-    shown = _json(workspace, "media", "show", broken)
+    assert cli_json(workspace, "clues", "list", "--media", broken) == []
+    shown = cli_json(workspace, "media", "show", broken)
     outcomes = {o["extractor"]: o for o in shown["clue_extraction"]}
     assert outcomes["text"]["outcome"] == "skipped" and outcomes["text"]["reason"]
     assert outcomes["gps"]["outcome"] == "nothing"
-    sign = _json(workspace, "media", "show", media["IMG_0101.JPG"])
+    sign = cli_json(workspace, "media", "show", media["IMG_0101.JPG"])
     assert any("Metzgerei" in t["text"] for t in sign["texts"])
     assert {c["kind"] for c in sign["clues"]} >= {"gps", "phone", "domain", "language"}
 
 
 def test_analyst_clues_and_the_decision(workspace: Path) -> None:
-    (series,) = _json(workspace, "series", "list")
+    (series,) = cli_json(workspace, "series", "list")
     sha256 = series["representative"]
-    bad = _run(
+    bad = run_cli(
         workspace, "clues", "add", sha256, "--kind", "sign", "--value", "x", "--countries", "UK"
     )
     assert bad.returncode == 2 and "not an ISO 3166-1 alpha-2" in bad.stderr
-    unknown = _run(workspace, "clues", "add", sha256, "--kind", "horoscope", "--value", "Leo")
+    unknown = run_cli(workspace, "clues", "add", sha256, "--kind", "horoscope", "--value", "Leo")
     assert unknown.returncode == 2 and "horoscope" in unknown.stderr
-    added = _run(workspace, "clues", "add", sha256, "--kind", "plug", "--value", "F")
+    added = run_cli(workspace, "clues", "add", sha256, "--kind", "plug", "--value", "F")
     assert added.returncode == 0, added.stderr
-    plug = next(c for c in _json(workspace, "clues", "list", "--kind", "plug"))
+    plug = next(c for c in cli_json(workspace, "clues", "list", "--kind", "plug"))
     assert plug["analyst"] == "dana" and plug["status"] == "confirmed" and "AT" in plug["countries"]
-    phone = _json(workspace, "clues", "list", "--kind", "phone")[0]
+    phone = cli_json(workspace, "clues", "list", "--kind", "phone")[0]
     assert (
-        _run(
+        run_cli(
             workspace, "clues", "reject", str(phone["id"]), "--reason", "shop's supplier"
         ).returncode
         == 0
     )
-    assert _json(workspace, "clues", "list", "--status", "rejected")[0]["id"] == phone["id"]
-    decided = _json(
+    assert cli_json(workspace, "clues", "list", "--status", "rejected")[0]["id"] == phone["id"]
+    decided = cli_json(
         workspace, "country", str(series["id"]), "--decide", "AT", "--note", "GPS and plug"
     )
     assert decided["country"] == "AT" and plug["id"] in decided["clues"]
-    (notification,) = _json(workspace, "notifications", "--status", "pending")
+    (notification,) = cli_json(workspace, "notifications", "--status", "pending")
     assert notification["country"] == "AT" and notification["series"] == series["id"]
-    report = _json(workspace, "country", str(series["id"]))
+    report = cli_json(workspace, "country", str(series["id"]))
     assert report["decisions"][0]["analyst"] == "dana"
-    kinds = _json(workspace, "clues", "kinds")
+    kinds = cli_json(workspace, "clues", "kinds")
     assert {"gps", "plug", "language"} <= {k["kind"] for k in kinds["kinds"]}
     assert "plug" in kinds["reference_tables"]

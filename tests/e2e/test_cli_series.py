@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 from PIL import ImageOps
 
+from tests.kit.cli import cli_json, run_cli
 from tests.kit.evidence import scene, write_jpeg
-
-
-def _run(workspace: Path, *args: str, analyst: str = "dana") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "VIDTRACE_ANALYST": analyst}
-    env.pop("VIDTRACE_DATABASE_URL", None)
-    command = [sys.executable, "-m", "vidtrace", "--workspace", str(workspace), *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-
-
-def _json(workspace: Path, *args: str) -> Any:
-    done = _run(workspace, *args, "--json")
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 def _sha(path: Path) -> str:
@@ -43,45 +26,45 @@ def test_group_series_decisions_and_overlaps(tmp_path: Path) -> None:
         (nl, "Case NL", "Agency NL", "NL"),
         (de, "Case DE", "Agency DE", "DE"),
     ):
-        done = _run(
+        done = run_cli(
             ws, "ingest", str(folder), "--case", case, "--agency", agency, "--country", country
         )
         assert done.returncode == 0, done.stderr
 
-    summary = _json(ws, "group")
+    summary = cli_json(ws, "group")
     assert summary["series"] == 1 and summary["media_in_series"] == 3
     assert summary["new_links"]["near-duplicate"] >= 2
     assert set(summary["stages"]) >= {"load", "link:near-duplicate", "group", "write"}
 
-    (listed,) = _json(ws, "series", "list")
+    (listed,) = cli_json(ws, "series", "list")
     assert listed["size"] == 3 and listed["countries"] == ["DE", "NL"]
     full_size = {_sha(original), _sha(de / "mirrored.jpg")}
     assert listed["representative"] in full_size, "a full-size picture leads, not the copy"
-    shown = _json(ws, "series", "show", str(listed["id"]))
+    shown = cli_json(ws, "series", "show", str(listed["id"]))
     assert {m["sha256"] for m in shown["members"]} >= {_sha(original), _sha(de / "small.jpg")}
     evidence = " ".join(link["evidence"] for link in shown["links_shown"])
     assert "PDQ distance" in evidence and "flip" in evidence, "the mirror matched through a variant"
-    media = {m["sha256"]: m for m in _json(ws, "media", "list")}
+    media = {m["sha256"]: m for m in cli_json(ws, "media", "list")}
     assert media[_sha(original)]["series"] == listed["id"]
     assert media[_sha(nl / "other.jpg")]["series"] is None
 
-    overlaps = _json(ws, "overlaps")
+    overlaps = cli_json(ws, "overlaps")
     (overlap,) = overlaps["series"]
     assert overlap["series"] == listed["id"] and overlap["agencies"] == ["Agency DE", "Agency NL"]
     assert {c["case"]: c["media"] for c in overlap["cases"]} == {"Case NL": 1, "Case DE": 2}
 
     sid = str(listed["id"])
-    assert _run(ws, "series", "name", sid, "Kitchen").returncode == 0
-    assert _run(ws, "series", "lock", sid, analyst="erin").returncode == 0
-    refused = _run(ws, "series", "split", sid, _sha(original))
+    assert run_cli(ws, "series", "name", sid, "Kitchen").returncode == 0
+    assert run_cli(ws, "series", "lock", sid, analyst="erin").returncode == 0
+    refused = run_cli(ws, "series", "split", sid, _sha(original))
     assert refused.returncode == 1 and "locked" in refused.stderr
-    again = _json(ws, "group", "--rebuild")
+    again = cli_json(ws, "group", "--rebuild")
     assert again["series"] == 1
-    shown = _json(ws, "series", "show", sid)
+    shown = cli_json(ws, "series", "show", sid)
     assert shown["name"] == "Kitchen" and shown["locked"]
     assert [(d["actor"], d["action"]) for d in shown["decisions"]] == [
         ("dana", "series.name"),
         ("erin", "series.lock"),
     ]
-    missing = _run(ws, "series", "show", "999")
+    missing = run_cli(ws, "series", "show", "999")
     assert missing.returncode == 1 and "no series 999" in missing.stderr

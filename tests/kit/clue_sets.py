@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import skimage.data
 from PIL import Image
 
 from vidtrace.clues.extractors.base import ClueSubject, Picture
@@ -62,6 +63,32 @@ def exif_gps_countries(shared_data: Path) -> dict[str, str]:
             found[path.relative_to(root).as_posix()] = max(clue.countries, key=clue.countries.get)
     return found
 
+
+# Only the photos bundled inside scikit-image are read; its fetchers may download.
+BUNDLED_PHOTOS = Path(skimage.data.__file__).parent
+# Photos the text-likely check must reject.
+PHOTOS_WITHOUT_TEXT = [
+    "astronaut.png",  # a "USA" badge too small to read at this size
+    "camera.png",
+    "chelsea.png",
+    "coffee.png",
+    "rocket.jpg",
+    "horse.png",
+    "moon.png",
+    "grass.png",
+    "gravel.png",
+    "hubble_deep_field.jpg",
+    "ihc.png",
+    "motorcycle_left.png",
+    "retina.jpg",
+    "clock_motion.png",
+    "cell.png",
+    "microaneurysms.png",
+    "color.png",
+]
+# Known false alarms of the check, left to OCR's quality rule (coins lie in rows like letters;
+# the courses of a brick wall look like lines of text).
+TEXT_LIKE_PHOTOS = ["brick.png", "coins.png"]
 
 # The shared single-line OCR samples (../shared/data/ocr/rapidocr): file, Tesseract script model,
 # language, the text (from the samples' upstream test), and the countries the language's clue

@@ -9,36 +9,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import skimage.data
 from PIL import Image, ImageDraw, ImageFont
 
+from tests.kit.clue_sets import BUNDLED_PHOTOS, PHOTOS_WITHOUT_TEXT
 from vidtrace.clues.reading.pages import line_sheet
 from vidtrace.clues.reading.text_likely import looks_like_text, text_lines
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-# Only the photos bundled inside scikit-image are read; its fetchers may download.
-PHOTOS = Path(skimage.data.__file__).parent
-WITHOUT_TEXT = [
-    "astronaut.png",  # a "USA" badge too small to read at this size
-    "camera.png",
-    "chelsea.png",
-    "coffee.png",
-    "rocket.jpg",
-    "horse.png",
-    "moon.png",
-    "grass.png",
-    "gravel.png",
-    "hubble_deep_field.jpg",
-    "ihc.png",
-    "motorcycle_left.png",
-    "retina.jpg",
-    "clock_motion.png",
-    "cell.png",
-    "microaneurysms.png",
-    "color.png",
-]
-# Not listed: coins.png and brick.png, known false alarms left to OCR's quality rule (coins lie
-# in rows like letters; the courses of a brick wall look like lines of text).
+PHOTOS = BUNDLED_PHOTOS
+WITHOUT_TEXT = PHOTOS_WITHOUT_TEXT
 
 
 def font(size: int) -> ImageFont.FreeTypeFont:

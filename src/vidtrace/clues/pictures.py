@@ -14,21 +14,11 @@ from vidtrace.clues.extractors.base import Picture
 from vidtrace.clues.results import MediaForClues, PictureRef
 from vidtrace.config import Limits
 from vidtrace.signals.image_decode import decode_reduced
+from vidtrace.signals.thumbnail import upright
 from vidtrace.signals.video import OPEN_OPTIONS
 
 READING_PX = 2000  # longest side: large enough for small print, small enough to OCR quickly
 MAX_VIDEO_PICTURES = 8
-
-# EXIF orientation -> the transpose that makes the picture upright.
-_UPRIGHT = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
 
 
 def pictures_of(item: MediaForClues, limits: Limits) -> tuple[Picture, ...]:
@@ -52,9 +42,7 @@ def load_image(ref: PictureRef, limits: Limits) -> Image.Image:
     """The image upright, RGB, its longest side at most about READING_PX (DecodeError when the
     file cannot be decoded)."""
     reduced = decode_reduced(Path(ref.path), ref.mime, limits, target=READING_PX // 2)
-    image = reduced.image
-    if reduced.orientation in _UPRIGHT:
-        image = image.transpose(_UPRIGHT[reduced.orientation])
+    image = upright(reduced.image, reduced.orientation)
     if max(image.size) > READING_PX:
         image = ImageOps.contain(image, (READING_PX, READING_PX))
     return image
