@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from vidtrace.clues.assessment import CountryAssessor
-from vidtrace.clues.runner import ClueRunner
 from vidtrace.config import Settings
 from vidtrace.ingest.progress import Progress
 from vidtrace.ingest.runner import IngestRunner
@@ -36,6 +36,9 @@ from vidtrace.store.series_queries import SeriesQueries
 from vidtrace.store.series_store import SeriesStore
 from vidtrace.store.thumbnails import VaultThumbnails
 from vidtrace.store.vault import Vault
+
+if TYPE_CHECKING:
+    from vidtrace.clues.runner import ClueRunner
 
 
 @dataclass
@@ -87,6 +90,10 @@ class App:
         return OverlapQueries(self.engine)
 
     def clue_runner(self, workers: int | None = None, background: bool = True) -> ClueRunner:
+        # Imported here: the extractors load OCR, geocoding and barcode libraries, which every
+        # other command would otherwise pay for at start-up.
+        from vidtrace.clues.runner import ClueRunner
+
         return ClueRunner(
             ClueStore(self.engine, self.vault),
             self.settings.limits,
