@@ -13,7 +13,10 @@ truth):
   flagged, with the time the clue extraction took;
 - OCR throughput in images/s with and without the text-likely pre-filter, measured side by side
   in one process on the same pictures (``bench.ocr_throughput.measure``), so their ratio holds on
-  a noisy machine.
+  a noisy machine;
+- ingest beside extraction: the wall time of an ingest alone, and while ``clues extract`` reads
+  earlier media of the same workspace at its default lowered priority and with
+  ``--foreground``, one after the other in one run.
 """
 
 from __future__ import annotations
@@ -22,11 +25,16 @@ import argparse
 import contextlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from PIL import Image
+from tests.kit.cli import run_cli
 from tests.kit.clue_sets import (
     EUROTEXT_LANGUAGES,
     EXIF_GPS_COUNTRIES,
@@ -35,6 +43,7 @@ from tests.kit.clue_sets import (
     read_language_clues,
 )
 from tests.kit.databases import sqlite_url
+from tests.kit.evidence import write_jpeg
 
 from bench.ocr_throughput import SIGNS, measure, photos, sign
 from vidtrace.clues.reading.language_id import identify_segments
@@ -127,11 +136,65 @@ def ocr_throughput(photo_count: int, sign_count: int) -> None:
     )
 
 
+def _ingest_seconds(workspace: Path, folder: Path) -> float:
+    started = time.perf_counter()
+    done = run_cli(workspace, "ingest", str(folder), "--case", folder.name)
+    assert done.returncode == 0, done.stderr
+    return time.perf_counter() - started
+
+
+def _ingest_while_extracting(workspace: Path, folder: Path, *extract: str) -> float:
+    command = [sys.executable, "-m", "vidtrace", "--workspace", str(workspace), "clues", "extract"]
+    reader = subprocess.Popen(
+        [*command, *extract],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)  # the extraction's workers are up and reading
+        seconds = _ingest_seconds(workspace, folder)
+        assert reader.poll() is None, "the extraction ended before the ingest: use more signs"
+    finally:
+        os.killpg(reader.pid, signal.SIGKILL)
+        reader.wait()
+    return seconds
+
+
+def ingest_beside_extraction(sign_count: int, photo_count: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "signs").mkdir()
+        for index in range(sign_count):
+            text, _ = SIGNS[index % len(SIGNS)]
+            sign(f"{text} {index}", "grass.png", index).save(root / "signs" / f"{index}.jpg")
+        batches = [root / f"photos-{name}" for name in ("alone", "nice", "foreground")]
+        for offset, batch in enumerate(batches):
+            for index in range(photo_count):
+                write_jpeg(batch / f"IMG_{index:04d}.JPG", 10_000 * offset + index, (1024, 768))
+        alone = background = foreground = 0.0
+        for workspace, batch in zip(("ws-nice", "ws-fg"), batches[1:], strict=True):
+            ingested = run_cli(root / workspace, "ingest", str(root / "signs"), "--case", "signs")
+            assert ingested.returncode == 0, ingested.stderr
+            if batch.name.endswith("nice"):
+                alone = _ingest_seconds(root / workspace, batches[0])
+                background = _ingest_while_extracting(root / workspace, batch)
+            else:
+                foreground = _ingest_while_extracting(root / workspace, batch, "--foreground")
+    print(
+        f"ingest of {photo_count} photos (2 workers): alone {alone:.1f} s; beside clue"
+        f" extraction at lowered priority (default) {background:.1f} s (x{background / alone:.2f});"
+        f" beside extraction at normal priority (--foreground) {foreground:.1f} s"
+        f" (x{foreground / alone:.2f})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--skip-demo", action="store_true")
     parser.add_argument("--photos", type=int, default=30)
     parser.add_argument("--signs", type=int, default=10)
+    parser.add_argument("--skip-ingest", action="store_true")
     args = parser.parse_args()
     if SHARED.is_dir():
         gps_on_exif_samples()
@@ -141,6 +204,8 @@ def main() -> None:
     if not args.skip_demo:
         demo_countries()
     ocr_throughput(args.photos, args.signs)
+    if not args.skip_ingest:
+        ingest_beside_extraction(sign_count=120, photo_count=300)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ def _series_line(s: dict[str, Any]) -> str:
     cases = ", ".join(c["case"] for c in s["cases"])
     links = ", ".join(f"{k} {n}" for k, n in s["links"].items())
     lock = " [locked]" if s["locked"] else ""
+    if s["country_of_production"]:
+        lock += f" [produced in {s['country_of_production']}]"
     return (
         f"#{s['id']:<5} {s['size']:>6} media  {label}{lock}\n        cases: {cases}; links: {links}"
     )

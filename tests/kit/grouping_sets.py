@@ -66,7 +66,7 @@ def vpdq_set(shared: Path) -> GroupingSet:
 
 
 def demo_set(out_dir: Path) -> GroupingSet:
-    """The synthetic demo: ten series over three cases, with distractors and clutter."""
+    """The synthetic demo: thirteen series over three cases, with distractors and clutter."""
     manifest = build_demo_evidence(out_dir, replace=True)
     roots = tuple(item for case in manifest.cases for item in case.evidence)
     return GroupingSet("demo", roots, lambda path: None, manifest.ground_truth)

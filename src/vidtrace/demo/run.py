@@ -90,6 +90,8 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
         )
         print(f"  clues:        {clues.to_text().splitlines()[1].split(':', 1)[1].strip()}")
         print(f"  countries:    {countries.to_text()}")
+        for name, why in clues.unavailable.items():
+            print(f"  not read:     {name}: {why}; install it, then `vidtrace clues extract`")
         print(f"  workspace:    {settings.workspace}")
         print(f"  truth file:   {manifest.ground_truth}")
         print(f"  try: vidtrace --workspace {settings.workspace} series list")

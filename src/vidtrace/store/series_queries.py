@@ -91,7 +91,8 @@ def _summary(row: Any, spread: list[dict[str, Any]], known: list[dict[str, Any]]
         "links": dict(sorted((row.links_by_kind or {}).items())),
         "cases": spread,
         "agencies": agencies,
-        "countries": countries,
+        "countries": countries,  # of the agencies whose cases hold it
+        "country_of_production": row.country,  # once an analyst decided it
         "known_series": known,
         "known_as": " = ".join(f"{k['series']} ({k['bank']})" for k in known) or None,
     }
