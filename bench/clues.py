@@ -205,7 +205,7 @@ def main() -> None:
         demo_countries()
     ocr_throughput(args.photos, args.signs)
     if not args.skip_ingest:
-        ingest_beside_extraction(sign_count=120, photo_count=300)
+        ingest_beside_extraction(sign_count=120, photo_count=600)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ background work and must not slow an ingest running beside it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future
+from pathlib import Path
 
 from vidtrace.clues.extractors import ClueExtractor, ClueSubject, ExtractorUnavailable, extractors
 from vidtrace.clues.extractors.base import run_order
@@ -32,8 +34,18 @@ _instances: dict[str, ClueExtractor] = {}
 def init_worker(limits: Limits, background: bool) -> None:
     global _limits
     _limits = limits
-    if background and hasattr(os, "nice"):
+    if background:
+        lower_priority()
+
+
+def lower_priority() -> None:
+    """Let every other process go first. Linux schedules each session (terminal) as one group,
+    weighed by the group's nice value, not its processes': a niced process started from another
+    terminal still takes a whole group's share. So the session group is lowered too."""
+    if hasattr(os, "nice"):
         os.nice(BACKGROUND_NICENESS)
+    with contextlib.suppress(OSError):  # no autogroups (other kernels, containers): nice it is
+        Path("/proc/self/autogroup").write_text(f"{BACKGROUND_NICENESS}\n")
 
 
 _limits = Limits()
@@ -96,7 +108,9 @@ class ClueRunner:
         summary = ExtractionSummary(extractors=dict(versions))
         started = time.perf_counter()
         self.progress.grow(self.store.count_pending(versions), 0)
-        executor = make_executor(self.workers, init_worker, (self.limits, self.background))
+        # With one worker the extractors run in this process, which is left at its priority.
+        lowered = self.background and self.workers > 1
+        executor = make_executor(self.workers, init_worker, (self.limits, lowered))
         in_flight: set[Future[list[ExtractionResult]]] = set()
         after = ""
         try:
