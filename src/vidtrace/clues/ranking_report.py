@@ -52,6 +52,9 @@ def ranking_to_text(ranking: CountryRanking) -> str:
     """A few lines per country: its probability and its strongest clues for and against."""
     plural = "s" * (ranking.clue_count != 1)
     lines = [f"Country of production, from {ranking.clue_count} clue{plural}"]
+    if ranking.conflict:  # said first too: the probabilities below must not be read alone
+        sides = " against ".join(" or ".join(side.countries) for side in ranking.conflict_sides)
+        lines.append(f"CONFLICTING EVIDENCE: {sides} (both sides below)")
     for place, entry in enumerate(ranking.ranking, start=1):
         lines.extend(_country_lines(place, entry))
     if ranking.conflict:
