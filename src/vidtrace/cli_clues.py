@@ -78,6 +78,20 @@ def _review(args: argparse.Namespace, status: ClueStatus) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    app = bootstrap(load_settings(args.workspace))
+    found = app.clue_queries().search_text(args.words)
+    app.close()
+    if args.json:
+        print_json(found)
+        return 0
+    for hit in found:
+        text = " ".join(hit["text"].split())
+        print(f"{hit['media'][:16]} series {hit['series']} [{hit['language'] or '?'}] {text[:90]}")
+    print(f"{len(found)} texts", file=sys.stderr)
+    return 0
+
+
 def cmd_kinds(args: argparse.Namespace) -> int:
     from vidtrace.clues.reference import TABLE_SOURCES
 
@@ -199,6 +213,11 @@ def add_clue_commands(commands: Any) -> None:
         review.add_argument("--reason", help="why (kept in the audit log)")
         review.add_argument("--analyst", help="who decides (default: $VIDTRACE_ANALYST or login)")
         review.set_defaults(func=lambda args, status=status: _review(args, status))
+
+    search = verbs.add_parser("search", help="media whose recognised text contains the words")
+    search.add_argument("words")
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=cmd_search)
 
     kinds = verbs.add_parser("kinds", help="the clue kinds, their weights and reference tables")
     kinds.add_argument("--json", action="store_true")

@@ -79,6 +79,8 @@ def test_an_unreadable_file_is_a_skip_with_its_reason(workspace: Path) -> None:
     assert outcomes["gps"]["outcome"] == "nothing"
     sign = cli_json(workspace, "media", "show", media["IMG_0101.JPG"])
     assert any("Metzgerei" in t["text"] for t in sign["texts"])
+    found = cli_json(workspace, "clues", "search", "metzgerei")
+    assert media["IMG_0101.JPG"] in {hit["media"] for hit in found}
     assert {c["kind"] for c in sign["clues"]} >= {"gps", "phone", "domain", "language"}
 
 

@@ -73,6 +73,9 @@ def test_extraction_ranks_the_series_and_resumes(app: App, tesseract: str) -> No
     assert shop.ranking[0].country == "NL"
     assert {e.kind for e in shop.ranking[0].supporting} >= {"phone", "domain", "language"}
     assert any("Bakkerij" in t.text for t in app.clue_queries().texts_of_media(shop_sha256))
+    hits = app.clue_queries().search_text("bakkerij")  # analysts search what was read
+    assert hits and {hit["media"] for hit in hits} == {shop_sha256}
+    assert app.clue_queries().search_text("100%_") == []
     # everything was read once: a second run has nothing to do
     again = app.clue_runner(1).run()
     assert again.media == 0

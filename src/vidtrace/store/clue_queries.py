@@ -53,6 +53,28 @@ class ClueQueries:
             {**clue_json(clue_of(row), row.reviewed_by), "series": row.series_id} for row in rows
         ]
 
+    def search_text(self, words: str, limit: int = 200) -> list[dict[str, Any]]:
+        """Media whose recognised text contains ``words`` (case-insensitive), with the text."""
+        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = (
+            select(MediaText, SeriesMember.series_id)
+            .outerjoin(SeriesMember, SeriesMember.media_sha256 == MediaText.media_sha256)
+            .where(MediaText.text.ilike(pattern, escape="\\"))
+            .order_by(MediaText.media_sha256, MediaText.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [
+                {
+                    "media": row.media_sha256,
+                    "series": row.series_id,
+                    "language": row.language,
+                    "seconds": row.seconds,
+                    "text": row.text,
+                }
+                for row in conn.execute(query)
+            ]
+
     def media_report(self, sha256: str) -> dict[str, Any]:
         """What ``media show`` adds: the item's clues, the text read off it, and what each
         extractor made of it (with the reason when it skipped)."""
