@@ -106,6 +106,18 @@ def test_repeats_of_one_clue_count_once() -> None:
     assert [e.clue_id for e in entry(thirty, "DE").supporting] == [10]
 
 
+def test_a_number_read_in_part_is_the_same_number() -> None:
+    whole = clue("phone", "+498651555012", {"DE": 1.0}, 0.9, id=20)
+    cut_short = clue("phone", "+498651555", {"DE": 1.0}, 0.9, id=21)  # its end hidden on a copy
+    other = clue("phone", "+4930123456", {"DE": 1.0}, 0.9, id=22)
+    both = rank_countries([GPS_NL, whole, cut_short])
+    assert [e.clue_ids for e in entry(both, "DE").supporting] == [(20, 21)]
+    assert "3 clues are 2 distinct observations" in " ".join(both.notes)
+    assert entry(both, "DE").probability == entry(rank_countries([GPS_NL, whole]), "DE").probability
+    two = rank_countries([GPS_NL, whole, other])  # two different numbers stay two
+    assert len(entry(two, "DE").supporting) == 2
+
+
 @pytest.mark.parametrize(
     "strong",
     [

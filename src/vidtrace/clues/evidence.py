@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 
@@ -99,16 +99,21 @@ class Collapsed:
     unknown_countries: set[str] = field(default_factory=set)
 
 
-def collapse(clues: Iterable[Clue]) -> Collapsed:
+# Kinds whose values OCR may cut short (the end of a number hidden or blurred on one picture).
+PARTIAL_READING_KINDS = ("phone",)
+
+
+def collapse(clues: Sequence[Clue]) -> Collapsed:
     """Evidence items from counted clues (the caller drops rejected ones), in a fixed order
     (kind, value) whatever the order of ``clues``."""
     found = Collapsed()
+    known = [clue for clue in clues if clue.kind in CLUE_KINDS]
+    found.unknown_kinds.update(clue.kind for clue in clues if clue.kind not in CLUE_KINDS)
+    whole = _whole_readings(known)
     groups: dict[tuple[str, str], list[Clue]] = {}
-    for clue in clues:
-        if clue.kind not in CLUE_KINDS:
-            found.unknown_kinds.add(clue.kind)
-            continue
-        groups.setdefault((clue.kind, clue.value), []).append(clue)
+    for clue in known:
+        value = whole.get((clue.kind, clue.value), clue.value)
+        groups.setdefault((clue.kind, value), []).append(clue)
     unshared: list[Evidence] = []
     for (kind_name, value), members in sorted(groups.items()):
         confirmed = any(c.status is ClueStatus.CONFIRMED for c in members)
@@ -138,6 +143,19 @@ def collapse(clues: Iterable[Clue]) -> Collapsed:
         kind_share = 1.0 / (1.0 + (distinct[item.kind.name] - 1) * KIND_CORRELATION)
         found.items.append(replace(item, weight=item.weight * kind_share))
     return found
+
+
+def _whole_readings(clues: Sequence[Clue]) -> dict[tuple[str, str], str]:
+    """A number OCR read only in part ("+49865155" beside "+498651555012") is the same number,
+    not a second one: each such value maps to the longest value it begins."""
+    whole: dict[tuple[str, str], str] = {}
+    for kind in PARTIAL_READING_KINDS:
+        values = sorted({c.value for c in clues if c.kind == kind}, key=lambda v: (-len(v), v))
+        for index, value in enumerate(values):
+            longer = next((v for v in values[:index] if v.startswith(value)), None)
+            if longer is not None:
+                whole[(kind, value)] = whole.get((kind, longer), longer)
+    return whole
 
 
 def _clamp(confidence: float) -> float:
