@@ -115,7 +115,8 @@ class ClueRunner:
         after = ""
         try:
             while True:
-                while len(in_flight) < max(2, self.workers * 2):
+                # A serial executor runs each batch as it is submitted: store one before the next.
+                while len(in_flight) < (self.workers * 2 if self.workers > 1 else 1):
                     batch = self.store.pending(versions, after, BATCH)
                     if not batch:
                         break
