@@ -89,13 +89,15 @@ class App:
     def overlaps(self) -> OverlapQueries:
         return OverlapQueries(self.engine)
 
-    def clue_runner(self, workers: int | None = None, background: bool = True) -> ClueRunner:
+    def clue_runner(
+        self, workers: int | None = None, background: bool = True, include_known: bool = False
+    ) -> ClueRunner:
         # Imported here: the extractors load OCR, geocoding and barcode libraries, which every
         # other command would otherwise pay for at start-up.
         from vidtrace.clues.runner import ClueRunner
 
         return ClueRunner(
-            ClueStore(self.engine, self.vault),
+            ClueStore(self.engine, self.vault, include_known),
             self.settings.limits,
             workers or self.settings.workers,
             background=background,

@@ -19,7 +19,8 @@ from vidtrace.output import print_json, print_summary
 def cmd_extract(args: argparse.Namespace) -> int:
     app = bootstrap(load_settings(args.workspace))
     try:
-        summary = app.clue_runner(args.workers, background=not args.foreground).run()
+        runner = app.clue_runner(args.workers, not args.foreground, args.include_known)
+        summary = runner.run()
     finally:
         app.close()
     print_summary(summary, args.json)
@@ -186,6 +187,9 @@ def add_clue_commands(commands: Any) -> None:
     extract.add_argument("--workers", type=int, default=None, help="worker processes")
     extract.add_argument(
         "--foreground", action="store_true", help="run at normal CPU priority (default: lowered)"
+    )
+    extract.add_argument(
+        "--include-known", action="store_true", help="read known (bank-matched) material too"
     )
     extract.set_defaults(func=cmd_extract)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from tests.kit.evidence import exif_bytes, scene
 from vidtrace.bootstrap import App, bootstrap
@@ -15,7 +15,7 @@ from vidtrace.clues.extractors import ClueExtractor, ClueSubject, extractors
 from vidtrace.clues.kinds import ClueError
 from vidtrace.config import Settings
 from vidtrace.domain.clue import ClueStatus
-from vidtrace.store.models import AuditEvent, ClueExtraction, CountryNotification
+from vidtrace.store.models import AuditEvent, ClueExtraction, CountryNotification, Media
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 AMSTERDAM = (52.3676, 4.9041)
@@ -149,3 +149,14 @@ def test_bad_clues_are_refused_with_a_clear_error(app: App) -> None:
         app.country_assessor().decide(99_999, "NL", "dana")
     with pytest.raises(ClueError, match="not an ISO"):
         app.country_assessor().decide(1, "XX", "dana")
+
+
+def test_known_material_is_read_only_when_asked(app: App) -> None:
+    shop = next(k for p, k in app.media().located().items() if p.endswith("shop.png"))
+    with app.engine.begin() as conn:  # as matching a bank marks it
+        conn.execute(update(Media).where(Media.sha256 == shop).values(precategorised=True))
+    assert app.clue_runner(1).run().media == 2
+    assert app.clue_queries().of_media(shop) == []
+    again = app.clue_runner(1, include_known=True).run()
+    assert again.media == 1
+    assert {c.kind for c in app.clue_queries().of_media(shop)} >= {"phone", "domain"}

@@ -21,16 +21,16 @@ from vidtrace.store.clue_rows import clue_values, text_of, text_values
 from vidtrace.store.models import ClueExtraction, ClueRow, Derivative, Media, MediaText
 from vidtrace.store.vault import Vault
 
-# Known material was identified before; known-good files are operating-system and software files.
-_SEARCHED = and_(
-    Media.kind.in_(("image", "video")), Media.precategorised == false(), Media.known_good == false()
-)
-
 
 class ClueStore:
-    def __init__(self, engine: Engine, vault: Vault) -> None:
+    def __init__(self, engine: Engine, vault: Vault, include_known: bool = False) -> None:
         self.engine = engine
         self.vault = vault
+        # Known material was identified before, so it is not read unless asked for; known-good
+        # files (operating-system and software files) never are.
+        self.searched = and_(Media.kind.in_(("image", "video")), Media.known_good == false())
+        if not include_known:
+            self.searched = and_(self.searched, Media.precategorised == false())
 
     def pending(self, versions: Mapping[str, int], after: str = "", limit: int = 500) -> list[str]:
         """The next media (by key, after ``after``) that an extractor has not yet read at its
@@ -51,7 +51,7 @@ class ClueStore:
         )
         query = (
             select(Media.sha256)
-            .where(_SEARCHED, Media.sha256 > after, done < len(versions))
+            .where(self.searched, Media.sha256 > after, done < len(versions))
             .order_by(Media.sha256)
             .limit(limit)
         )
