@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -288,6 +289,11 @@ class Series(Base):
     merged_into: Mapped[int | None] = mapped_column(Integer, index=True)
     # The likely country of production, once an analyst decided it (CountryAssessment).
     country: Mapped[str | None] = mapped_column(String(2), index=True)
+    # The review workflow (web/triage): new -> in-analysis -> country-identified ->
+    # victim-identified -> closed; each transition is an audit event.
+    status: Mapped[str] = mapped_column(String(30), default="new", server_default="new", index=True)
+    assignee: Mapped[str | None] = mapped_column(String(200), index=True)
+    last_activity: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -406,3 +412,76 @@ class CountryNotification(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Operation(Base):
+    """A joint operation (a Taskforce) that agencies take part in and cases are shared with."""
+
+    __tablename__ = "operation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class OperationAgency(Base):
+    __tablename__ = "operation_agency"
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)
+
+
+class CaseShare(Base):
+    """A case shared with an operation: every agency in the operation may see it."""
+
+    __tablename__ = "case_share"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    operation_id: Mapped[int] = mapped_column(ForeignKey("operation.id"), primary_key=True)
+
+
+class User(Base):
+    """A workbench account. ``role``: admin, analyst, reviewer, moderator or read-only."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Exposure defaults the user chose: blur radius in pixels, and greyscale until revealed.
+    blur_level: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
+    greyscale: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A logged-in browser. Only the token's SHA-256 is stored; ``last_seen`` drives expiry."""
+
+    __tablename__ = "web_session"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    client: Mapped[str | None] = mapped_column(String(100))
+
+
+class LoginAttempt(Base):
+    """A failed login, kept for rate limiting: keyed by a hash of the client and account."""
+
+    __tablename__ = "login_attempt"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class SeriesNote(Base):
+    """The notes thread of a series."""
+
+    __tablename__ = "series_note"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    author: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
