@@ -21,6 +21,7 @@ from vidtrace.matching.bank_index import BankPdqIndex
 from vidtrace.matching.matcher import Matcher
 from vidtrace.series.grouper import SeriesGrouper
 from vidtrace.series.linkers import linkers
+from vidtrace.store.access import Sharing
 from vidtrace.store.banks import BankRepository
 from vidtrace.store.clue_queries import ClueQueries
 from vidtrace.store.clue_reviews import ClueReviews
@@ -34,7 +35,10 @@ from vidtrace.store.overlap_queries import OverlapQueries
 from vidtrace.store.series_edits import SeriesEdits
 from vidtrace.store.series_queries import SeriesQueries
 from vidtrace.store.series_store import SeriesStore
+from vidtrace.store.series_workflow import SeriesWorkflow
 from vidtrace.store.thumbnails import VaultThumbnails
+from vidtrace.store.triage_queries import TriageQueries
+from vidtrace.store.users import UserStore
 from vidtrace.store.vault import Vault
 
 if TYPE_CHECKING:
@@ -114,6 +118,18 @@ class App:
 
     def country_assessor(self) -> CountryAssessor:
         return CountryAssessor(self.clue_queries(), self.country_decisions())
+
+    def users(self) -> UserStore:
+        return UserStore(self.engine)
+
+    def sharing(self) -> Sharing:
+        return Sharing(self.engine)
+
+    def series_workflow(self) -> SeriesWorkflow:
+        return SeriesWorkflow(self.engine)
+
+    def triage(self) -> TriageQueries:
+        return TriageQueries(self.engine)
 
     def close(self) -> None:
         if self._bank_index is not None:

@@ -13,6 +13,8 @@ from vidtrace.bootstrap import bootstrap
 from vidtrace.cli_clues import add_clue_commands
 from vidtrace.cli_known import add_known_commands
 from vidtrace.cli_series import add_series_commands
+from vidtrace.cli_users import add_user_commands
+from vidtrace.cli_web import add_web_commands
 from vidtrace.config import load_settings
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.ingest.runner import EvidenceNotFoundError
@@ -137,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_known_commands(commands)
     add_series_commands(commands)
     add_clue_commands(commands)
+    add_web_commands(commands)
+    add_user_commands(commands)
 
     demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
     demo.add_argument(

@@ -1,0 +1,1 @@
+"""The workbench's routes, one module per area: sign-in, triage, media."""
