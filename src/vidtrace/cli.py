@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vidtrace import __version__
 from vidtrace.bootstrap import bootstrap
+from vidtrace.cli_audit import add_audit_commands
 from vidtrace.cli_clues import add_clue_commands
 from vidtrace.cli_known import add_known_commands
 from vidtrace.cli_series import add_series_commands
@@ -141,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_clue_commands(commands)
     add_web_commands(commands)
     add_user_commands(commands)
+    add_audit_commands(commands)
 
     demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
     demo.add_argument(

@@ -15,6 +15,7 @@ from vidtrace.domain.viewer import Role, Viewer
 from vidtrace.store.access import Sharing
 from vidtrace.store.database import make_engine, upgrade_schema
 from vidtrace.store.models import Agency, Case, ClueRow, Media, Occurrence, Series, Source
+from vidtrace.store.series_summary import refresh_series_summary
 from vidtrace.store.triage_queries import PRIORITY_RULE, TriageFilters, TriageQueries
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -72,6 +73,8 @@ def engine(settings: Settings) -> Engine:
         conn.execute(clue(2, "language", {"NL": 0.5, "BE": 0.5}))
         conn.execute(clue(3, "phone", {"FR": 1.0}, status="rejected"))
     add_occurrence(engine, 3, case_id=2)
+    with engine.begin() as conn:
+        refresh_series_summary(conn, None)  # the rows above bypass the writers
     return engine
 
 

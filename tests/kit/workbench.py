@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, insert, select
 
 from vidtrace.store.models import Media, Occurrence, Series, SeriesMember, Source
+from vidtrace.store.series_summary import refresh_series_summary
 
 
 def sha(n: int) -> str:
@@ -32,4 +33,5 @@ def add_media(engine: Engine, case_id: int, n: int, series_id: int | None = None
             if conn.scalar(select(Series.id).where(Series.id == series_id)) is None:
                 conn.execute(insert(Series).values(id=series_id, size=1, links_by_kind={}))
             conn.execute(insert(SeriesMember).values(media_sha256=key, series_id=series_id))
+            refresh_series_summary(conn, [series_id])
     return key

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, select
 from vidtrace.domain.media import MediaFacts
 from vidtrace.ingest.item import IngestItem
 from vidtrace.store.models import Derivative, Media, Occurrence, SkippedFile, VideoFrame
+from vidtrace.store.series_summary import refresh_summary_of_media
 from vidtrace.store.upsert import insert_ignore, upsert
 
 
@@ -81,6 +82,8 @@ class IngestRecorder:
                 ["media_sha256", "role", "position"],
             )
             insert_ignore(conn, Occurrence.__table__, occurrence_rows, ["source_id", "path"])  # type: ignore[arg-type]
+            # A series member found again in another case now spans that case (triage reads it).
+            refresh_summary_of_media(conn, [row["media_sha256"] for row in occurrence_rows])
             upsert(conn, SkippedFile.__table__, skip_rows, ["source_id", "path"])  # type: ignore[arg-type]
             if resolved:
                 # A file that failed before and reads now is no longer a skip.

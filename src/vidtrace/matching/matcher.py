@@ -22,6 +22,7 @@ from vidtrace.matching.policy import apply_policies
 from vidtrace.store.banks import BankRepository
 from vidtrace.store.counters import BANK_GENERATION, read_counter
 from vidtrace.store.matches import MatchRepository
+from vidtrace.store.series_summary import refresh_summary_of_media
 
 MATCHER_VERSION = 1
 PAGE = 1_000
@@ -84,6 +85,7 @@ class Matcher:
                 self.matches.replace_for_media(
                     conn, page, rows, precategorised, known_good, generation
                 )
+                refresh_summary_of_media(conn, page)
                 summary.media_considered += len(page)
                 summary.media_matched += len({c.media_sha256 for c in kept})
         summary.matches_by_kind = dict(kinds)

@@ -12,6 +12,7 @@ from vidtrace.domain.clue import Clue, ClueStatus
 from vidtrace.store.audit import record_audit
 from vidtrace.store.clue_rows import clue_values
 from vidtrace.store.models import ClueRow, Media
+from vidtrace.store.series_summary import refresh_summary_of_media
 
 
 class ClueReviews:
@@ -28,6 +29,7 @@ class ClueReviews:
             clue_id = conn.execute(insert(ClueRow).values(**clue_values(clue))).inserted_primary_key
             assert clue_id is not None
             new_id = int(clue_id[0])
+            refresh_summary_of_media(conn, [clue.media_sha256])
             record_audit(
                 conn,
                 clue.analyst,
@@ -54,6 +56,8 @@ class ClueReviews:
                 .where(ClueRow.id == clue_id)
                 .values(status=str(status), reviewed_by=analyst, reviewed_at=datetime.now(UTC))
             )
+            media = conn.scalars(select(ClueRow.media_sha256).where(ClueRow.id == clue_id))
+            refresh_summary_of_media(conn, media)
             record_audit(
                 conn,
                 analyst,

@@ -19,6 +19,7 @@ from vidtrace.domain.clue import ClueStatus, RecognisedText
 from vidtrace.domain.media import CameraExif, GeoPoint
 from vidtrace.store.clue_rows import clue_values, text_of, text_values
 from vidtrace.store.models import ClueExtraction, ClueRow, Derivative, Media, MediaText
+from vidtrace.store.series_summary import refresh_summary_of_media
 from vidtrace.store.vault import Vault
 
 
@@ -204,3 +205,4 @@ class ClueStore:
                         for name, version in result.ran.items()
                     ],
                 )
+            refresh_summary_of_media(conn, [result.sha256 for result in results if result.ran])

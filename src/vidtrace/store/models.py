@@ -296,6 +296,10 @@ class Series(Base):
     last_activity: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Summary for triage, kept current by store/series_summary.py (with SeriesCase): members
+    # that a bank knows, and distinct kinds of clue not rejected.
+    known_members: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    clue_kinds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SeriesMember(Base):
@@ -485,3 +489,13 @@ class SeriesNote(Base):
     author: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SeriesCase(Base):
+    """Summary for triage: the cases holding members of a series, and how many members each
+    (distinct media). Derived from series_member x occurrence by store/series_summary.py."""
+
+    __tablename__ = "series_case"
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True, index=True)
+    members: Mapped[int] = mapped_column(Integer)

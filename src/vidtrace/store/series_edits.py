@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, case, delete, func, insert, select, u
 from vidtrace.store.audit import record_audit
 from vidtrace.store.models import Media, Series, SeriesApart, SeriesMember, utcnow
 from vidtrace.store.series_store import fold_apart, new_series_ids
+from vidtrace.store.series_summary import refresh_series_summary
 from vidtrace.store.upsert import upsert
 
 
@@ -45,6 +46,7 @@ def refresh_series(conn: Connection, series_ids: Sequence[int]) -> None:
             .where(Series.id == sid)
             .values(size=size or 0, representative=best, decided=True, updated_at=utcnow())
         )
+    refresh_series_summary(conn, series_ids)
 
 
 class SeriesEdits:
@@ -92,6 +94,7 @@ class SeriesEdits:
             )
             fold_apart(conn, dict.fromkeys(others, target))
             refresh_series(conn, [target])
+            refresh_series_summary(conn, others)  # now empty: their cases go
             record_audit(conn, actor, "series.merge", "series", target, {"merged": others})
         return target
 

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from vidtrace.domain.series import SeedSeries, SeriesGroup
 from vidtrace.store.counters import reserve
 from vidtrace.store.models import Series, SeriesApart, SeriesMember, utcnow
+from vidtrace.store.series_summary import refresh_series_summary
 from vidtrace.store.upsert import upsert
 
 SERIES_ID = "series_id"
@@ -130,6 +131,9 @@ class SeriesStore:
             fold_apart(conn, changes.merged)
             kept = set(ids) | set(changes.merged)
             stale = [sid for sid in decided if sid not in kept]
+            # All series, not only those regrouped: occurrences found since the last run may
+            # have put unchanged series in new cases. Before the delete: the summary refers to them.
+            refresh_series_summary(conn, None)
             if rebuild and stale:
                 changes.dissolved = [sid for sid in stale if not decided[sid]]
                 conn.execute(delete(Series).where(Series.id.in_(changes.dissolved)))

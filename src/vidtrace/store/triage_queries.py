@@ -28,6 +28,7 @@ from vidtrace.store.models import (
     Occurrence,
     Operation,
     Series,
+    SeriesCase,
     SeriesMember,
     utcnow,
 )
@@ -200,17 +201,13 @@ class TriageQueries:
     @staticmethod
     def _cases_of(conn: Connection, viewer: Viewer) -> dict[int, set[int]]:
         """Per series with a member in a visible case: those visible cases."""
-        query = (
-            select(SeriesMember.series_id, Occurrence.case_id)
-            .select_from(Occurrence)
-            .join(SeriesMember, SeriesMember.media_sha256 == Occurrence.media_sha256)
-            .distinct()
-        )
+        # From the summary (store/series_summary.py): a join of every member to its
+        # occurrences here was most of the page's time.
+        query = select(SeriesCase.series_id, SeriesCase.case_id)
         if viewer.role != Role.ADMIN:
-            # The ids as values, not a subquery: SQLite then walks the occurrences of those
-            # cases (an index range) instead of testing every member against the subquery.
+            # The ids as values: a short IN list on the case index beats the subquery.
             visible = list(conn.scalars(visible_cases(viewer)))
-            query = query.where(Occurrence.case_id.in_(visible))
+            query = query.where(SeriesCase.case_id.in_(visible))
         cases_of: dict[int, set[int]] = defaultdict(set)
         for sid, case_id in conn.execute(query):
             cases_of[sid].add(case_id)
@@ -237,27 +234,12 @@ class TriageQueries:
 
     @staticmethod
     def _known_members(conn: Connection) -> dict[int, int]:
-        # Driven from the (indexed, usually small) known media rather than from every member:
-        # SQLite otherwise walks all members; the union keeps each half on its own index.
-        known = select(Media.sha256).where(Media.precategorised.is_(True))
-        known_good = select(Media.sha256).where(
-            Media.known_good.is_(True), Media.precategorised.is_(False)
-        )
-        query = (
-            select(SeriesMember.series_id, func.count())
-            .where(SeriesMember.media_sha256.in_(known.union_all(known_good)))
-            .group_by(SeriesMember.series_id)
-        )
+        query = select(Series.id, Series.known_members).where(Series.known_members > 0)
         return {sid: count for sid, count in conn.execute(query)}
 
     @staticmethod
     def _clue_kinds(conn: Connection) -> dict[int, int]:
-        query = (
-            select(SeriesMember.series_id, func.count(func.distinct(ClueRow.kind)))
-            .join(ClueRow, ClueRow.media_sha256 == SeriesMember.media_sha256)
-            .where(ClueRow.status != "rejected")
-            .group_by(SeriesMember.series_id)
-        )
+        query = select(Series.id, Series.clue_kinds).where(Series.clue_kinds > 0)
         return {sid: count for sid, count in conn.execute(query)}
 
     @staticmethod

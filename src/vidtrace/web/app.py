@@ -15,9 +15,12 @@ from vidtrace.store.users import UserStore
 from vidtrace.web.deps import WebServices, csrf_guard
 from vidtrace.web.errors import install_error_handlers
 from vidtrace.web.headers import SecurityHeaders
+from vidtrace.web.routes.admin import router as admin_routes
 from vidtrace.web.routes.auth import router as auth_routes
 from vidtrace.web.routes.media import router as media_routes
+from vidtrace.web.routes.series import router as series_routes
 from vidtrace.web.routes.triage import router as triage_routes
+from vidtrace.web.routes.viewer import router as viewer_routes
 from vidtrace.web.security.login_throttle import LoginThrottle
 from vidtrace.web.security.sessions import SessionStore
 
@@ -58,5 +61,8 @@ def create_app(app: App, idle_minutes: int = 30, secure_cookies: bool = False) -
     web.include_router(auth_routes)
     web.include_router(triage_routes)
     web.include_router(media_routes)
+    web.include_router(series_routes)
+    web.include_router(viewer_routes)
+    web.include_router(admin_routes)
     web.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return web

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
@@ -15,12 +15,13 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from vidtrace.domain.viewer import Permission, Viewer
+from vidtrace.store.audit_queries import revealed_today
 from vidtrace.store.triage_queries import TriageQueries
 from vidtrace.store.users import UserStore
 from vidtrace.store.vault import Vault
 from vidtrace.web.security.csrf import new_token, tokens_match
 from vidtrace.web.security.login_throttle import LoginThrottle
-from vidtrace.web.security.roles import allowed
+from vidtrace.web.security.roles import PERMISSIONS, allowed
 from vidtrace.web.security.sessions import SessionInfo, SessionStore
 
 SESSION_COOKIE = "vidtrace_session"
@@ -123,3 +124,16 @@ def form_token(request: Request) -> str:
     if session is not None:
         return session.csrf_token
     return request.cookies.get(LOGIN_CSRF_COOKIE) or new_token()
+
+
+def me_summary(request: Request, viewer: Viewer) -> dict[str, Any]:
+    """The signed-in user as pages and /api/me show them."""
+    return {
+        "name": viewer.name,
+        "role": str(viewer.role),
+        "agency": viewer.agency,
+        "blur_level": viewer.blur_level,
+        "greyscale": viewer.greyscale,
+        "permissions": sorted(str(p) for p in PERMISSIONS.get(viewer.role, frozenset())),
+        "revealed_today": revealed_today(services(request).engine, viewer.name),
+    }

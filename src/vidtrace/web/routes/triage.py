@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import Engine, func, select
 
 from vidtrace.domain.viewer import Viewer
-from vidtrace.store.models import AuditEvent
 from vidtrace.store.triage_queries import PRIORITY_RULE, TriageFilters, TriagePage
-from vidtrace.web.deps import Viewing, form_token, services
+from vidtrace.web.deps import Viewing, form_token, me_summary, services
 from vidtrace.web.media_images import MAX_BLUR
-from vidtrace.web.security.roles import PERMISSIONS
 
 router = APIRouter()
-
-
-def revealed_today(engine: Engine, actor: str) -> int:
-    """Items this analyst revealed since midnight UTC: a wellbeing figure, not a target."""
-    midnight = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    query = (
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.actor == actor, AuditEvent.action == "reveal", AuditEvent.at >= midnight)
-    )
-    with engine.connect() as conn:
-        return int(conn.scalar(query) or 0)
 
 
 def triage_filters(
@@ -57,18 +41,6 @@ def _queue(
     return services(request).triage.queue(viewer, filters, page, per_page)
 
 
-def _me(request: Request, viewer: Viewer) -> dict[str, Any]:
-    return {
-        "name": viewer.name,
-        "role": str(viewer.role),
-        "agency": viewer.agency,
-        "blur_level": viewer.blur_level,
-        "greyscale": viewer.greyscale,
-        "permissions": sorted(str(p) for p in PERMISSIONS.get(viewer.role, frozenset())),
-        "revealed_today": revealed_today(services(request).engine, viewer.name),
-    }
-
-
 @router.get("/", include_in_schema=False)
 def triage_page(
     request: Request,
@@ -83,7 +55,7 @@ def triage_page(
         request,
         "triage.html",
         {
-            "me": _me(request, viewer),
+            "me": me_summary(request, viewer),
             "csrf_token": form_token(request),
             "queue": result,
             "filters": filters,
@@ -110,7 +82,7 @@ def triage_json(
 @router.get("/api/me")
 def me_json(request: Request, viewer: Viewing) -> dict[str, Any]:
     """The signed-in user, their permissions, exposure settings and items revealed today."""
-    return _me(request, viewer)
+    return me_summary(request, viewer)
 
 
 @router.get("/me/exposure", include_in_schema=False)
@@ -119,7 +91,7 @@ def exposure_form(request: Request, viewer: Viewing, saved: bool = False) -> Res
         request,
         "exposure.html",
         {
-            "me": _me(request, viewer),
+            "me": me_summary(request, viewer),
             "csrf_token": form_token(request),
             "max_blur": MAX_BLUR,
             "saved": saved,

@@ -1,0 +1,294 @@
+"""The series page (and its JSON): header, paged member grid, workflow, edits, notes, country.
+
+app.py: ``web.include_router(series_routes)`` with
+``from vidtrace.web.routes.series import router as series_routes``.
+
+A series the viewer may not see answers 404 like a missing one, before any permission check.
+Forms post back here and are redirected to the page (303); a refused change answers 400 with
+the service's message for the analyst.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Connection, exists, func, select
+
+from vidtrace.clues.assessment import CountryAssessor
+from vidtrace.clues.kinds import CLUE_KINDS, ClueError
+from vidtrace.clues.ranking import ranking_to_json
+from vidtrace.domain.viewer import Permission, Role, Viewer
+from vidtrace.store.access import media_visible, series_visible, visible_cases
+from vidtrace.store.clue_queries import ClueQueries
+from vidtrace.store.country_decisions import CountryDecisions
+from vidtrace.store.models import Case, Media, MediaLink, Occurrence, Series, SeriesMember
+from vidtrace.store.series_edits import SeriesEditError, SeriesEdits
+from vidtrace.store.series_queries import case_spread
+from vidtrace.store.series_workflow import (
+    STATUSES,
+    SeriesWorkflow,
+    WorkflowError,
+    transition_allowed,
+)
+from vidtrace.web.deps import Viewing, ensure_allowed, form_token, me_summary, services
+
+router = APIRouter()
+
+PER_PAGE = 60
+STRONGEST = 5
+SHA256 = re.compile(r"[0-9a-f]{64}")
+T = TypeVar("T")
+
+
+def visible_series(request: Request, viewer: Viewer, series_id: int) -> None:
+    """404 unless the series exists and ``viewer`` may see it."""
+    with services(request).engine.connect() as conn:
+        if not series_visible(conn, viewer, series_id):
+            raise HTTPException(404, f"no series {series_id}")
+
+
+def refused(change: Callable[[], T]) -> T:
+    """Run a service change; its refusal becomes a 400 carrying the analyst-facing message."""
+    try:
+        return change()
+    except (WorkflowError, SeriesEditError, ClueError) as error:
+        raise HTTPException(400, str(error)) from error
+
+
+def _visible_members(conn: Connection, viewer: Viewer, series_id: int) -> Any:
+    """The members of the series that ``viewer`` may see, as a select of SHA-256s."""
+    query = select(SeriesMember.media_sha256).where(SeriesMember.series_id == series_id)
+    if viewer.role == Role.ADMIN:
+        return query
+    seen = exists().where(
+        Occurrence.media_sha256 == SeriesMember.media_sha256,
+        Occurrence.case_id.in_(visible_cases(viewer)),
+    )
+    return query.where(seen)
+
+
+def member_page(conn: Connection, viewer: Viewer, series_id: int, page: int) -> dict[str, Any]:
+    """One page of visible members (60, by SHA-256) and their total: two indexed queries,
+    whatever the series' size."""
+    members = _visible_members(conn, viewer, series_id).subquery()
+    total = conn.scalar(select(func.count()).select_from(members)) or 0
+    rows = conn.execute(
+        select(Media.sha256, Media.kind, Media.precategorised)
+        .where(Media.sha256.in_(select(members.c.media_sha256)))
+        .order_by(Media.sha256)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
+    ).all()
+    return {
+        "page": page,
+        "per_page": PER_PAGE,
+        "total": total,
+        "last_page": max(1, -(-total // PER_PAGE)),
+        "items": [{"sha256": r.sha256, "kind": r.kind, "known": r.precategorised} for r in rows],
+    }
+
+
+def _strongest_links(conn: Connection, series_id: int) -> list[dict[str, Any]]:
+    inside = select(SeriesMember.media_sha256).where(SeriesMember.series_id == series_id)
+    rows = conn.execute(
+        select(MediaLink)
+        .where(MediaLink.a_sha256.in_(inside), MediaLink.b_sha256.in_(inside))
+        .order_by((MediaLink.strength != "strong"), MediaLink.score.desc(), MediaLink.id)
+        .limit(STRONGEST)
+    )
+    return [
+        {"a": r.a_sha256, "b": r.b_sha256, "kind": r.kind, "strength": r.strength,
+         "score": round(float(r.score), 4), "evidence": r.evidence}
+        for r in rows
+    ]  # fmt: skip
+
+
+def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -> dict[str, Any]:
+    """What the page and ``/api/series/{id}`` show; only the viewer's visible cases are named."""
+    web = services(request)
+    with web.engine.connect() as conn:
+        if not series_visible(conn, viewer, series_id):
+            raise HTTPException(404, f"no series {series_id}")
+        row = conn.execute(select(Series).where(Series.id == series_id)).one()
+        if row.merged_into is not None:
+            return {"id": series_id, "merged_into": row.merged_into}
+        seen = set(conn.scalars(select(Case.name).where(Case.id.in_(visible_cases(viewer)))))
+        spread = case_spread(conn, [series_id]).get(series_id, [])
+        members = member_page(conn, viewer, series_id, page)
+        strongest = _strongest_links(conn, series_id)
+    shown = [c for c in spread if c["case"] in seen]
+    status = row.status or "new"
+    assessor = CountryAssessor(ClueQueries(web.engine), CountryDecisions(web.engine))
+    clues = ClueQueries(web.engine).find(series_id=series_id)
+    with web.engine.connect() as conn:
+        visible_clue_media = {c["media"] for c in clues if media_visible(conn, viewer, c["media"])}
+    return {
+        "id": series_id,
+        "name": row.name,
+        "status": status,
+        "next_statuses": [s for s in STATUSES if s != status and transition_allowed(status, s)],
+        "assignee": row.assignee,
+        "locked": row.locked,
+        "country": row.country,
+        "size": row.size,
+        "links": dict(sorted((row.links_by_kind or {}).items())),
+        "strongest": strongest,
+        "cases": shown,
+        "agencies": sorted({c["agency"] for c in shown if c["agency"]}),
+        # Counts only: the names of cases the viewer may not see stay hidden.
+        "cases_elsewhere": len(spread) - len(shown),
+        "agencies_in_all": len({c["agency"] for c in spread if c["agency"]}),
+        "members": members,
+        "notes": SeriesWorkflow(web.engine).notes(series_id),
+        "country_ranking": ranking_to_json(assessor.rank_series(series_id)),
+        "decisions": assessor.decisions.history(series_id),
+        "clues": [c for c in clues if c["media"] in visible_clue_media],
+    }
+
+
+@router.get("/series/{series_id}", include_in_schema=False)
+def series_page(
+    request: Request, series_id: int, viewer: Viewing, page: int = Query(1, ge=1, le=100_000)
+) -> Response:
+    detail = series_detail(request, viewer, series_id, page)
+    if "merged_into" in detail:
+        return RedirectResponse(f"/series/{detail['merged_into']}", status_code=303)
+    return services(request).templates.TemplateResponse(
+        request,
+        "series.html",
+        {
+            "me": me_summary(request, viewer),
+            "csrf_token": form_token(request),
+            "s": detail,
+            "kinds": CLUE_KINDS,
+        },
+    )
+
+
+@router.get("/api/series/{series_id}")
+def series_json(
+    request: Request, series_id: int, viewer: Viewing, page: int = Query(1, ge=1, le=100_000)
+) -> dict[str, Any]:
+    """One series: header, one page of members (60), notes, country ranking and clues. A
+    merged series answers ``{"id", "merged_into"}``."""
+    return series_detail(request, viewer, series_id, page)
+
+
+def _back(series_id: int) -> RedirectResponse:
+    return RedirectResponse(f"/series/{series_id}", status_code=303)
+
+
+@router.post("/series/{series_id}/status", include_in_schema=False)
+def set_status(
+    request: Request, series_id: int, viewer: Viewing, status: str = Form(max_length=30)
+) -> Response:
+    visible_series(request, viewer, series_id)
+    ensure_allowed(viewer, Permission.DECIDE)
+    workflow = SeriesWorkflow(services(request).engine)
+    refused(lambda: workflow.set_status(viewer, series_id, status))
+    return _back(series_id)
+
+
+@router.post("/series/{series_id}/assign", include_in_schema=False)
+def assign(
+    request: Request, series_id: int, viewer: Viewing, assignee: str = Form("", max_length=200)
+) -> Response:
+    visible_series(request, viewer, series_id)
+    ensure_allowed(viewer, Permission.DECIDE)
+    workflow = SeriesWorkflow(services(request).engine)
+    refused(lambda: workflow.assign(viewer, [series_id], assignee or None))
+    return _back(series_id)
+
+
+@router.post("/series/{series_id}/notes", include_in_schema=False)
+def add_note(
+    request: Request, series_id: int, viewer: Viewing, text: str = Form(max_length=10_000)
+) -> Response:
+    visible_series(request, viewer, series_id)
+    ensure_allowed(viewer, Permission.ANNOTATE)
+    workflow = SeriesWorkflow(services(request).engine)
+    refused(lambda: workflow.add_note(viewer, series_id, text))
+    return _back(series_id)
+
+
+@router.post("/series/{series_id}/merge", include_in_schema=False)
+def merge(
+    request: Request, series_id: int, viewer: Viewing, others: str = Form(max_length=2000)
+) -> Response:
+    """``others``: the ids of the series to fold in, separated by commas or spaces."""
+    ids = [int(part) for part in re.split(r"[\s,]+", others.strip()) if part.isdigit()]
+    if not ids:
+        raise HTTPException(400, "name the series to merge with, by id")
+    for sid in [series_id, *ids]:
+        visible_series(request, viewer, sid)
+    ensure_allowed(viewer, Permission.DECIDE)
+    edits = SeriesEdits(services(request).engine)
+    target = refused(lambda: edits.merge([series_id, *ids], viewer.name))
+    return _back(target)
+
+
+@router.post("/series/{series_id}/split", include_in_schema=False)
+def split(
+    request: Request,
+    series_id: int,
+    viewer: Viewing,
+    member: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Move the chosen ``member`` items out into a new series; answers with the new page."""
+    visible_series(request, viewer, series_id)
+    ensure_allowed(viewer, Permission.DECIDE)
+    chosen = member or []
+    _check_visible_media(request, viewer, chosen)
+    edits = SeriesEdits(services(request).engine)
+    new_id = refused(lambda: edits.split(series_id, chosen, viewer.name))
+    return _back(new_id)
+
+
+@router.post("/series/{series_id}/move", include_in_schema=False)
+def move(
+    request: Request, series_id: int, viewer: Viewing, media: str = Form(max_length=64),
+    to: int = Form(ge=1),
+) -> Response:  # fmt: skip
+    """Move one ``media`` item of this series into series ``to`` (pinned there)."""
+    for sid in (series_id, to):
+        visible_series(request, viewer, sid)
+    ensure_allowed(viewer, Permission.DECIDE)
+    _check_visible_media(request, viewer, [media])
+    edits = SeriesEdits(services(request).engine)
+    refused(lambda: edits.move([media], to, viewer.name))
+    return _back(series_id)
+
+
+@router.post("/series/{series_id}/country", include_in_schema=False)
+def decide_country(
+    request: Request, series_id: int, viewer: Viewing, country: str = Form(max_length=2),
+    note: str = Form("", max_length=2000),
+) -> Response:  # fmt: skip
+    """Record the country of production (audited; opens a notification to that country)."""
+    visible_series(request, viewer, series_id)
+    ensure_allowed(viewer, Permission.DECIDE)
+    engine = services(request).engine
+    assessor = CountryAssessor(ClueQueries(engine), CountryDecisions(engine))
+    refused(lambda: assessor.decide(series_id, country, viewer.name, note=note))
+    return _back(series_id)
+
+
+def _check_visible_media(request: Request, viewer: Viewer, keys: list[str]) -> None:
+    with services(request).engine.connect() as conn:
+        for key in keys:
+            if not SHA256.fullmatch(key) or not media_visible(conn, viewer, key):
+                raise HTTPException(404, "no such media item")
+
+
+def neighbours(conn: Connection, viewer: Viewer, sha256: str, series_id: int) -> dict[str, Any]:
+    """The previous and next visible member of the series (by SHA-256), for j/k on the
+    media page."""
+    members = _visible_members(conn, viewer, series_id).subquery()
+    key = members.c.media_sha256
+    before = conn.scalar(select(func.max(key)).where(key < sha256))
+    after = conn.scalar(select(func.min(key)).where(key > sha256))
+    return {"series": series_id, "previous": before, "next": after}
