@@ -43,23 +43,32 @@ def _visible_media(conn: Connection, viewer: Viewer, sha256: str) -> Any:
 @router.get("/{sha256}/thumbnail")
 def thumbnail(request: Request, sha256: str, viewer: SignedInViewer) -> Response:
     """The item's thumbnail, blurred and greyed by the viewer's exposure settings (JPEG)."""
+    with services(request).engine.connect() as conn:
+        _visible_media(conn, viewer, sha256)
+    ensure_allowed(viewer, Permission.VIEW)
+    return masked_derivative(request, viewer, sha256, "thumbnail", 0)
+
+
+def masked_derivative(
+    request: Request, viewer: Viewer, sha256: str, role: str, position: int
+) -> Response:
+    """A derived picture of a visible item (thumbnail, keyframe), masked by the viewer's
+    exposure settings. The caller has checked visibility and permission."""
     web = services(request)
     with web.engine.connect() as conn:
-        _visible_media(conn, viewer, sha256)
-        ensure_allowed(viewer, Permission.VIEW)
         blob = conn.scalar(
             select(Derivative.vault_sha256).where(
                 Derivative.media_sha256 == sha256,
-                Derivative.role == "thumbnail",
-                Derivative.position == 0,
+                Derivative.role == role,
+                Derivative.position == position,
             )
         )
     if blob is None or not web.vault.exists(blob):
-        raise HTTPException(404, "this item has no thumbnail")
+        raise HTTPException(404, f"this item has no such {role}")
     try:
         data = masked_thumbnail(web.vault.read_bytes(blob), viewer.blur_level, viewer.greyscale)
     except (OSError, UnidentifiedImageError) as error:
-        raise HTTPException(404, "this item's thumbnail cannot be read") from error
+        raise HTTPException(404, f"this item's {role} cannot be read") from error
     return Response(data, media_type="image/jpeg", headers=NO_STORE)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from PIL import UnidentifiedImageError
 from sqlalchemy import select
 
 from vidtrace.clues.analyst_clues import analyst_clue, parse_box, parse_countries
@@ -27,10 +26,9 @@ from vidtrace.store.clue_queries import ClueQueries
 from vidtrace.store.clue_reviews import ClueReviews
 from vidtrace.store.links import LinkRepository
 from vidtrace.store.media_queries import MediaQueries
-from vidtrace.store.models import Case, ClueRow, Derivative
+from vidtrace.store.models import Case, ClueRow
 from vidtrace.web.deps import Viewing, ensure_allowed, form_token, me_summary, services
-from vidtrace.web.media_images import masked_thumbnail
-from vidtrace.web.routes.media import NO_STORE, NOT_FOUND, SHA256
+from vidtrace.web.routes.media import NOT_FOUND, SHA256, masked_derivative
 from vidtrace.web.routes.series import neighbours
 
 router = APIRouter()
@@ -113,22 +111,7 @@ def media_json(request: Request, sha256: str, viewer: Viewing) -> dict[str, Any]
 def keyframe(request: Request, sha256: str, position: int, viewer: Viewing) -> Response:
     """A video keyframe, masked like a thumbnail by the viewer's exposure settings (JPEG)."""
     _check_visible(request, viewer, sha256)
-    web = services(request)
-    with web.engine.connect() as conn:
-        blob = conn.scalar(
-            select(Derivative.vault_sha256).where(
-                Derivative.media_sha256 == sha256,
-                Derivative.role == "keyframe",
-                Derivative.position == position,
-            )
-        )
-    if blob is None or not web.vault.exists(blob):
-        raise HTTPException(404, "this item has no such keyframe")
-    try:
-        data = masked_thumbnail(web.vault.read_bytes(blob), viewer.blur_level, viewer.greyscale)
-    except (OSError, UnidentifiedImageError) as error:
-        raise HTTPException(404, "this keyframe cannot be read") from error
-    return Response(data, media_type="image/jpeg", headers=NO_STORE)
+    return masked_derivative(request, viewer, sha256, "keyframe", position)
 
 
 @router.post("/media/{sha256}/clues")
