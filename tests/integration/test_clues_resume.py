@@ -76,10 +76,14 @@ def test_sigkill_then_rerun_equals_an_uninterrupted_run(tmp_path: Path, tesserac
     reader.wait()
     part = _stored(killed)[2]
     assert 0 < part < PICTURES * EXTRACTORS, "killed before the first batch or after the last"
-    subprocess.run(_cli(tmp_path / "killed", "clues", "extract"), env=env, check=True)
+    subprocess.run(
+        _cli(tmp_path / "killed", "clues", "extract", "--foreground"), env=env, check=True
+    )
 
     whole = _ingested(tmp_path / "whole", tmp_path / "evidence")
-    subprocess.run(_cli(tmp_path / "whole", "clues", "extract"), env=env, check=True)
+    subprocess.run(
+        _cli(tmp_path / "whole", "clues", "extract", "--foreground"), env=env, check=True
+    )
 
     resumed, uninterrupted = _stored(killed), _stored(whole)
     assert resumed == uninterrupted

@@ -40,8 +40,11 @@ def init_worker(limits: Limits, background: bool) -> None:
 
 def lower_priority() -> None:
     """Let every other process go first. Linux schedules each session (terminal) as one group,
-    weighed by the group's nice value, not its processes': a niced process started from another
-    terminal still takes a whole group's share. So the session group is lowered too."""
+    weighed by the group's nice value, not its processes': a niced worker in the caller's
+    session would still take a share of the whole group's time. So each worker leaves for a
+    session (and scheduling group) of its own, and lowers that group, not the caller's."""
+    with contextlib.suppress(OSError):
+        os.setsid()
     if hasattr(os, "nice"):
         os.nice(BACKGROUND_NICENESS)
     with contextlib.suppress(OSError):  # no autogroups (other kernels, containers): nice it is
@@ -110,6 +113,11 @@ class ClueRunner:
         self.progress.grow(self.store.count_pending(versions), 0)
         # With one worker the extractors run in this process, which is left at its priority.
         lowered = self.background and self.workers > 1
+        self._run(lowered, versions, summary)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    def _run(self, lowered: bool, versions: dict[str, int], summary: ExtractionSummary) -> None:
         executor = make_executor(self.workers, init_worker, (self.limits, lowered))
         in_flight: set[Future[list[ExtractionResult]]] = set()
         after = ""
@@ -134,5 +142,3 @@ class ClueRunner:
         finally:
             executor.shutdown()
             self.progress.close()
-        summary.seconds = time.perf_counter() - started
-        return summary

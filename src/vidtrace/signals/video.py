@@ -112,7 +112,9 @@ def _main_video_stream(
 def _decode(
     container: av.container.InputContainer, stream: av.video.stream.VideoStream
 ) -> Iterator[av.VideoFrame]:
-    stream.thread_type = "AUTO"
+    # Slice threads only: with frame threads (AUTO), freeing a decoder left part-way (a capped or
+    # damaged stream) can deadlock in avcodec_free_context (PyAV #909); workers use one core each.
+    stream.thread_type = "SLICE"
     bad = 0
     try:
         for packet in container.demux(stream):
