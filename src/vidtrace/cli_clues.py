@@ -132,7 +132,7 @@ def cmd_country(args: argparse.Namespace) -> int:
             decided = assessor.decide(
                 args.series, args.decide, analyst_name(args), clue_ids, args.note or ""
             )
-            print_summary_json(decided, args.json)
+            _print_decision(decided, args.json)
             return 0
         ranking = (
             assessor.rank_series(args.series)
@@ -155,7 +155,7 @@ def cmd_country(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_summary_json(decided: dict[str, Any], as_json: bool) -> None:
+def _print_decision(decided: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(decided)
         return
