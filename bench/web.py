@@ -5,9 +5,11 @@ sizes skewed), 200 k clues, occurrences in 50 cases over 10 agencies (one in ten
 second case), 5 % known material and 1 % known-good. Then times, p50/p95 over repeated calls:
 
 - the triage queue (TriageQueries.queue, first page of 50) for an admin and for an analyst,
-  read from the series summary, against the former per-member join (kept below as the baseline);
-- the series page's query for a 5,000-member series (SeriesQueries.show, as it is);
-- a media search by SHA-256 and by MD5 prefix;
+  ranked in the database, against the baseline of ranking every series in Python
+  (bench/web_baseline.py; the bench first checks that both give the same page);
+- whole pages through the app (bench/web_pages.py): the triage page and the first page of a
+  5,000-member series, as an admin and as an analyst;
+- the searches (bench/web_search.py);
 - and once, the full refresh of the series summary (what a grouping run pays).
 
     .venv/bin/python -m bench.web [--media 1000000] [--calls 20] [--only sqlite|postgresql]
@@ -22,31 +24,32 @@ import argparse
 import statistics
 import tempfile
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Engine, insert, select
 from tests.kit.databases import fresh_postgres_database, postgres_available, sqlite_url
 
+from bench import web_search
+from bench.web_baseline import PythonRankedTriage
+from bench.web_pages import page_timings
 from vidtrace.domain.viewer import Role, Viewer
-from vidtrace.store.access import visible_cases
 from vidtrace.store.database import make_engine, upgrade_schema
 from vidtrace.store.models import (
     Agency,
     Case,
     ClueRow,
     Media,
+    MediaText,
     Occurrence,
     Series,
     SeriesMember,
     Source,
     utcnow,
 )
-from vidtrace.store.series_queries import SeriesQueries
 from vidtrace.store.series_summary import refresh_series_summary
 from vidtrace.store.triage_queries import TriageQueries
 
@@ -57,49 +60,6 @@ BIG = 5_000
 CLUE_KINDS = ("gps", "language", "phone", "domain", "barcode", "timezone")
 ADMIN = Viewer(user_id=1, name="admin", role=Role.ADMIN, agency_id=None)
 ANALYST = Viewer(user_id=2, name="alice", role=Role.ANALYST, agency_id=1)
-
-
-class PerMemberTriage(TriageQueries):
-    """The queue as it was before the series summary: members joined to their occurrences,
-    known media and clues on every call (the baseline)."""
-
-    @staticmethod
-    def _cases_of(conn: Connection, viewer: Viewer) -> dict[int, set[int]]:
-        query = (
-            select(SeriesMember.series_id, Occurrence.case_id)
-            .select_from(Occurrence)
-            .join(SeriesMember, SeriesMember.media_sha256 == Occurrence.media_sha256)
-            .distinct()
-        )
-        if viewer.role != Role.ADMIN:
-            query = query.where(Occurrence.case_id.in_(list(conn.scalars(visible_cases(viewer)))))
-        cases_of: dict[int, set[int]] = defaultdict(set)
-        for sid, case_id in conn.execute(query):
-            cases_of[sid].add(case_id)
-        return cases_of
-
-    @staticmethod
-    def _known_members(conn: Connection) -> dict[int, int]:
-        known = select(Media.sha256).where(Media.precategorised.is_(True))
-        known_good = select(Media.sha256).where(
-            Media.known_good.is_(True), Media.precategorised.is_(False)
-        )
-        query = (
-            select(SeriesMember.series_id, func.count())
-            .where(SeriesMember.media_sha256.in_(known.union_all(known_good)))
-            .group_by(SeriesMember.series_id)
-        )
-        return {sid: count for sid, count in conn.execute(query)}
-
-    @staticmethod
-    def _clue_kinds(conn: Connection) -> dict[int, int]:
-        query = (
-            select(SeriesMember.series_id, func.count(func.distinct(ClueRow.kind)))
-            .join(ClueRow, ClueRow.media_sha256 == SeriesMember.media_sha256)
-            .where(ClueRow.status != "rejected")
-            .group_by(SeriesMember.series_id)
-        )
-        return {sid: count for sid, count in conn.execute(query)}
 
 
 def _sha(n: int) -> str:
@@ -156,6 +116,7 @@ def generate(engine: Engine, media: int, seed: int = 6) -> dict[str, int]:
             ],
         )
     flags = rng.random(media)
+    pdqs = web_search.pdq_hashes(media, seed)  # its own generator: the draws above stay
     _insert(
         engine,
         Media.__table__,
@@ -166,7 +127,9 @@ def generate(engine: Engine, media: int, seed: int = 6) -> dict[str, int]:
                 "sha1": f"{n:040x}",
                 "size": 1000 + n,
                 "kind": "image",
+                "pdq": pdqs[n],
                 "pdq_quality": 100,
+                **web_search.camera(n),
                 "precategorised": bool(flags[n] < 0.05),
                 "known_good": bool(0.05 <= flags[n] < 0.06),
             }
@@ -187,8 +150,8 @@ def generate(engine: Engine, media: int, seed: int = 6) -> dict[str, int]:
                     "media_sha256": _sha(n),
                     "case_id": c,
                     "source_id": c,
-                    "path": f"{n}.jpg",
-                    "member_path": f"{n}.jpg",
+                    "path": web_search.path(n),
+                    "member_path": web_search.file_name(n),
                     "chain": [],
                 }
 
@@ -229,7 +192,7 @@ def generate(engine: Engine, media: int, seed: int = 6) -> dict[str, int]:
             {
                 "media_sha256": _sha(int(n)),
                 "kind": CLUE_KINDS[k],
-                "value": "x",
+                "value": web_search.clue_value(CLUE_KINDS[k], int(n)),
                 "countries": {"NL": 1.0},
                 "confidence": 0.5,
                 "status": "rejected" if r else "proposed",
@@ -237,6 +200,7 @@ def generate(engine: Engine, media: int, seed: int = 6) -> dict[str, int]:
             for n, k, r in zip(clue_media, kinds, rejected, strict=True)
         ),
     )
+    _insert(engine, MediaText.__table__, web_search.texts(media))
     return {"media": media, "series": live, "members": members, "clues": len(clue_media)}
 
 
@@ -252,7 +216,7 @@ def timed(call: Callable[[], Any], calls: int) -> tuple[float, float]:
     return statistics.median(spent), spent[min(len(spent) - 1, round(0.95 * (len(spent) - 1)))]
 
 
-def measure(engine: Engine, media: int, calls: int) -> dict[str, Any]:
+def measure(engine: Engine, url: str, media: int, calls: int) -> dict[str, Any]:
     started = time.perf_counter()
     made = generate(engine, media)
     figures: dict[str, Any] = {**made, "generate_s": round(time.perf_counter() - started, 1)}
@@ -267,13 +231,13 @@ def measure(engine: Engine, media: int, calls: int) -> dict[str, Any]:
     figures["summary_refresh_big_series_ms"] = round((time.perf_counter() - started) * 1000, 1)
     moment = utcnow()  # one clock for both, so their pages can be compared
     now = TriageQueries(engine, now=lambda: moment)
-    old = PerMemberTriage(engine, now=lambda: moment)
+    old = PythonRankedTriage(engine, now=lambda: moment)
     for who, viewer in (("admin", ADMIN), ("analyst", ANALYST)):
-        assert now.queue(viewer) == old.queue(viewer), f"summary and join differ for {who}"
+        assert now.queue(viewer) == old.queue(viewer), f"SQL and Python rankings differ for {who}"
         figures[f"triage_{who}"] = timed(lambda v=viewer: now.queue(v), calls)
-        figures[f"triage_{who}_per_member_join"] = timed(lambda v=viewer: old.queue(v), calls)
-    queries = SeriesQueries(engine)
-    figures["series_show_5000"] = timed(lambda: queries.show(1), max(calls // 4, 3))
+        figures[f"triage_{who}_ranked_in_python"] = timed(lambda v=viewer: old.queue(v), calls)
+    with tempfile.TemporaryDirectory() as workspace:
+        figures.update(page_timings(engine, url, Path(workspace), calls, timed))
     with engine.connect() as conn:
         key = _sha(media // 2)
         figures["search_sha256_prefix"] = timed(
@@ -289,6 +253,8 @@ def measure(engine: Engine, media: int, calls: int) -> dict[str, Any]:
             ).all(),
             calls,
         )
+    viewers = {"admin": ADMIN, "analyst": ANALYST}
+    figures.update(web_search.measure_search(engine, media, viewers, ANALYST, timed, calls))
     return figures
 
 
@@ -300,7 +266,7 @@ def report(name: str, figures: dict[str, Any]) -> None:
         else:
             print(f"  {key:36} {value}")
     for who in ("admin", "analyst"):
-        new, old = figures[f"triage_{who}"][1], figures[f"triage_{who}_per_member_join"][1]
+        new, old = figures[f"triage_{who}"][1], figures[f"triage_{who}_ranked_in_python"][1]
         print(f"  triage {who}: p95 {old:.0f} ms -> {new:.0f} ms ({old / new:.1f}x faster)")
 
 
@@ -332,7 +298,7 @@ def main() -> None:
         for name, url in urls:
             engine = make_engine(url)
             upgrade_schema(engine)
-            report(name, measure(engine, args.media, args.calls))
+            report(name, measure(engine, url, args.media, args.calls))
             engine.dispose()
 
 

@@ -14,8 +14,9 @@ from vidtrace.cli_audit import add_audit_commands
 from vidtrace.cli_clues import add_clue_commands
 from vidtrace.cli_known import add_known_commands
 from vidtrace.cli_series import add_series_commands
+from vidtrace.cli_sharing import add_sharing_commands
 from vidtrace.cli_users import add_user_commands
-from vidtrace.cli_web import add_web_commands
+from vidtrace.cli_web import add_serve_options, add_web_commands, serve_workbench
 from vidtrace.config import load_settings
 from vidtrace.ingest.progress import BarProgress, SilentProgress
 from vidtrace.ingest.runner import EvidenceNotFoundError
@@ -87,7 +88,11 @@ def cmd_media_show(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from vidtrace.demo.run import run_demo
 
-    return run_demo(load_settings(args.workspace), Path(args.evidence), args.json)
+    settings = load_settings(args.workspace)
+    built = run_demo(settings, Path(args.evidence), args.json)
+    if built != 0 or args.no_serve:
+        return built
+    return serve_workbench(settings, args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,12 +148,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_web_commands(commands)
     add_user_commands(commands)
     add_audit_commands(commands)
+    add_sharing_commands(commands)
 
-    demo = commands.add_parser("demo", help="build a synthetic benign demo case and ingest it")
+    demo = commands.add_parser(
+        "demo", help="build a synthetic benign demo case, ingest it, then serve the workbench"
+    )
     demo.add_argument(
         "--evidence", default="demo-evidence", help="where to write the demo evidence"
     )
     demo.add_argument("--json", action="store_true")
+    demo.add_argument("--no-serve", action="store_true", help="build and ingest only")
+    add_serve_options(demo)
     demo.set_defaults(func=cmd_demo)
     return parser
 

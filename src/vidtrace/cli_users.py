@@ -6,7 +6,8 @@ import argparse
 import getpass
 import os
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from vidtrace.bootstrap import bootstrap
 from vidtrace.config import load_settings
@@ -16,8 +17,10 @@ from vidtrace.store.users import AccountError, UserStore
 from vidtrace.web.security.passwords import check_password_strength
 from vidtrace.web.security.totp import provisioning_uri
 
+T = TypeVar("T")
 
-def _administrator() -> str:
+
+def administrator() -> str:
     """Who made the change, for the audit log: $VIDTRACE_ANALYST, else the login name."""
     return os.environ.get("VIDTRACE_ANALYST") or getpass.getuser()
 
@@ -39,21 +42,45 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: weak password: {error}", file=sys.stderr)
         return 2
-    app = bootstrap(load_settings(args.workspace))
-    users = UserStore(app.engine)
+
+    def add(users: UserStore) -> str | None:
+        users.add(args.name, password, args.role, args.agency, administrator())
+        return users.enable_totp(args.name, administrator()) if args.totp else None
+
     try:
-        users.add(args.name, password, args.role, args.agency, _administrator())
-        secret = users.enable_totp(args.name, _administrator()) if args.totp else None
+        secret = _with_accounts(args, add)
     except AccountError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    finally:
-        app.close()
     print(f"user {args.name!r} added ({args.role})", file=sys.stderr)
     if secret:
-        # Shown this once: the administrator hands it to the user for their authenticator app.
-        print(f"TOTP secret: {secret}")
-        print(f"otpauth URI: {provisioning_uri(secret, args.name)}")
+        _print_totp(secret, args.name)
+    return 0
+
+
+def _print_totp(secret: str, name: str) -> None:
+    # Shown this once: the administrator hands it to the user for their authenticator app.
+    print(f"TOTP secret: {secret}")
+    print(f"otpauth URI: {provisioning_uri(secret, name)}")
+
+
+def _with_accounts(args: argparse.Namespace, change: Callable[[UserStore], T]) -> T:
+    """``change`` applied to the workspace's accounts (its AccountError passes through)."""
+    app = bootstrap(load_settings(args.workspace))
+    try:
+        return change(UserStore(app.engine))
+    finally:
+        app.close()
+
+
+def cmd_user_totp(args: argparse.Namespace) -> int:
+    try:
+        secret = _with_accounts(args, lambda users: users.enable_totp(args.name, administrator()))
+    except AccountError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"user {args.name!r} now signs in with a TOTP code", file=sys.stderr)
+    _print_totp(secret, args.name)
     return 0
 
 
@@ -74,14 +101,11 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def _set_disabled(args: argparse.Namespace, disabled: bool) -> int:
-    app = bootstrap(load_settings(args.workspace))
     try:
-        UserStore(app.engine).set_disabled(args.name, disabled, _administrator())
+        _with_accounts(args, lambda users: users.set_disabled(args.name, disabled, administrator()))
     except AccountError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    finally:
-        app.close()
     print(f"user {args.name!r} {'disabled' if disabled else 'enabled'}", file=sys.stderr)
     return 0
 
@@ -99,6 +123,12 @@ def add_user_commands(commands: Any) -> None:
         "--totp", action="store_true", help="require a TOTP code; prints the secret once"
     )
     add.set_defaults(func=cmd_user_add)
+
+    second = verbs.add_parser(
+        "totp", help="give an account a new TOTP second factor; prints the secret once"
+    )
+    second.add_argument("name")
+    second.set_defaults(func=cmd_user_totp)
 
     listing = verbs.add_parser("list", help="every account (never passwords or secrets)")
     listing.add_argument("--json", action="store_true")

@@ -33,6 +33,7 @@ class Settings:
     thumbnail_px: int = 256  # longest side of a thumbnail
     keep_originals: bool = True  # copy image and video originals into the vault
     workers: int = max(1, os.cpu_count() or 1)
+    admin_totp_required: bool = False  # the workbench refuses admins without a second factor
 
     @property
     def resolved_database_url(self) -> str:
@@ -61,9 +62,11 @@ def load_settings(workspace: str | os.PathLike[str] | None = None) -> Settings:
     ws = workspace or os.environ.get("VIDTRACE_WORKSPACE") or DEFAULT_WORKSPACE
     fps = os.environ.get("VIDTRACE_FRAMES_PER_SECOND")
     keep = os.environ.get("VIDTRACE_KEEP_ORIGINALS", "1").lower() not in {"0", "false", "no"}
+    admin_totp = os.environ.get("VIDTRACE_ADMIN_TOTP", "0").lower() in {"1", "true", "yes"}
     return Settings(
         workspace=Path(ws),
         database_url=os.environ.get("VIDTRACE_DATABASE_URL") or None,
         frames_per_second=float(fps) if fps else 1.0,
         keep_originals=keep,
+        admin_totp_required=admin_totp,
     )

@@ -323,3 +323,7 @@ def test_cli_user_refusals(
     code, _ = vidtrace("user", "list")
     assert code == 0
     assert vidtrace("user", "enable", "erik")[0] == 0
+    assert main(["--workspace", workspace, "user", "totp", "erik"]) == 0
+    printed = capsys.readouterr()
+    assert "now signs in with a TOTP code" in printed.err and "TOTP secret: " in printed.out
+    assert vidtrace("user", "totp", "nobody")[0] == 2

@@ -73,4 +73,14 @@ def test_demo_bank_precategorises_the_known_series(
     assert countries["conflicts_flagged"] == countries["conflicts_expected"]
     assert countries["false_conflicts"] == []
     assert report["clues"]["unavailable"] == {}
+    # the printed demo logins work, and the analyst sees the three agencies' shared cases
+    users = app.users()
+    logins = {login["name"]: login for login in report["logins"]}
+    analyst = users.authenticate("analyst", logins["analyst"]["password"])
+    assert analyst is not None and analyst.role.value == "analyst"
+    assert users.authenticate("admin", logins["admin"]["password"]) is not None
+    queue = app.triage().queue(analyst)
+    assert queue.total == report["grouping"]["series"] - len(countries["known_series"])
+    assert max(row.agencies for row in queue.rows) >= 2, "overlaps across agencies show"
+    assert queue.hidden_known > 0
     app.close()

@@ -1,4 +1,5 @@
-"""The triage summary (series_case, series.known_members, series.clue_kinds) on both databases:
+"""The triage summary (series_case, series.known_members, .clue_kinds, .case_count,
+.agency_count, case_known_media) on both databases:
 after each writer that changes it, it equals a from-scratch recomputation from the base tables."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from vidtrace.store.clue_store import ClueStore
 from vidtrace.store.models import (
     Agency,
     Case,
+    CaseKnownMedia,
     ClueRow,
     Media,
     Occurrence,
@@ -83,7 +85,24 @@ def recomputed(engine: Engine) -> dict[int, tuple[dict[int, int], int, int]]:
 
 
 def assert_current(engine: Engine) -> None:
-    assert stored(engine) == recomputed(engine)
+    summary = stored(engine)
+    assert summary == recomputed(engine)
+    with engine.connect() as conn:
+        agency_of = dict(conn.execute(select(Case.id, Case.agency_id)).all())
+        reach = conn.execute(select(Series.id, Series.case_count, Series.agency_count)).all()
+        known_pairs = set(conn.execute(select(CaseKnownMedia.__table__)).all())
+        expected_pairs = set(
+            conn.execute(
+                select(Occurrence.case_id, Occurrence.media_sha256)
+                .join(Media, Media.sha256 == Occurrence.media_sha256)
+                .where(Media.precategorised | Media.known_good)
+            ).all()
+        )
+    for sid, cases, agencies in reach:
+        in_cases = summary[sid][0]
+        assert cases == len(in_cases), sid
+        assert agencies == len({agency_of[c] for c in in_cases}), sid
+    assert known_pairs == expected_pairs
 
 
 @pytest.fixture
@@ -163,6 +182,9 @@ def test_matching_counts_known_members(app: App, tmp_path: Path) -> None:
     assert summary[series_of(app.engine, 1)][1] == 1
     assert summary[series_of(app.engine, 5)][1] == 2
     assert_current(app.engine)
+    with app.engine.connect() as conn:
+        pairs = conn.execute(select(CaseKnownMedia.case_id, CaseKnownMedia.media_sha256)).all()
+    assert sorted(pairs) == [(1, sha(2)), (1, sha(6)), (1, sha(7)), (2, sha(6)), (2, sha(7))]
 
 
 def clue(n: int, kind: str, **more: Any) -> Clue:

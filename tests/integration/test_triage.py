@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, insert, literal, null, select, update
 
 from tests.kit.workbench import add_media, sha
 from vidtrace.config import Settings
@@ -16,6 +16,8 @@ from vidtrace.store.access import Sharing
 from vidtrace.store.database import make_engine, upgrade_schema
 from vidtrace.store.models import Agency, Case, ClueRow, Media, Occurrence, Series, Source
 from vidtrace.store.series_summary import refresh_series_summary
+from vidtrace.store.sql_functions import days_since
+from vidtrace.store.triage_priority import PriorityInputs, priority, priority_parts, priority_sql
 from vidtrace.store.triage_queries import PRIORITY_RULE, TriageFilters, TriageQueries
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
@@ -184,3 +186,48 @@ def test_filters(engine: Engine) -> None:
     assert ids(engine, status="new") == [1]
     assert ids(engine, assignee="bob") == [1]
     assert ids(engine, assignee="bob", status="in-analysis") == []
+
+
+@pytest.mark.parametrize(
+    ("size", "known", "agencies", "clue_kinds", "decided", "idle_days"),
+    [
+        (1, 0, 1, 0, False, 0.0),
+        (2, 1, 1, 1, True, 0.5),
+        (7, 0, 2, 2, False, 3.25),
+        (40, 39, 3, 3, True, 29.9),
+        (4999, 10, 5, 9, False, 30.0),
+        (5000, 0, 1, 0, True, 400.0),
+        (123456, 5, 2, 1, False, -2.0),  # a clock step back counts as just touched
+    ],
+)
+def test_the_database_ranks_by_the_same_rule(
+    engine: Engine,
+    size: int,
+    known: int,
+    agencies: int,
+    clue_kinds: int,
+    decided: bool,
+    idle_days: float,
+) -> None:
+    """priority_sql (what orders the queue) equals priority (what each row explains)."""
+    inputs = PriorityInputs(size, known, agencies, clue_kinds, decided, idle_days)
+    expression = priority_sql(
+        literal(size),
+        literal(known),
+        literal(agencies),
+        literal(clue_kinds),
+        literal("DE") if decided else null(),
+        literal(idle_days),
+    )
+    with engine.connect() as conn:
+        in_database = conn.scalar(select(expression))
+    assert in_database == pytest.approx(sum(part.points for part in priority_parts(inputs)))
+    assert round(in_database, 1) == pytest.approx(priority(inputs))
+
+
+def test_days_since_a_stored_moment(engine: Engine) -> None:
+    touched = NOW - timedelta(days=12, hours=6)
+    with engine.begin() as conn:
+        conn.execute(update(Series).where(Series.id == 2).values(last_activity=touched))
+        days = conn.scalar(select(days_since(Series.last_activity, NOW)).where(Series.id == 2))
+    assert days == pytest.approx(12.25, abs=1e-6)

@@ -88,6 +88,33 @@ def test_totp_is_asked_before_the_session_counts(workbench: Workbench) -> None:
     assert audit_actions(workbench, "bob")[-2:] == ["login-failed", "login"]
 
 
+def test_admins_need_a_second_factor_when_the_server_requires_it(workbench: Workbench) -> None:
+    from fastapi.testclient import TestClient
+
+    from vidtrace.web.app import create_app
+
+    strict = create_app(workbench.app, admin_totp_required=True)
+
+    def browser() -> TestClient:
+        client = TestClient(strict, raise_server_exceptions=False)
+        workbench.clients.append(client)
+        return client
+
+    refused = post_login(browser(), "admin")
+    assert refused.status_code == 403
+    assert "requires a second factor for administrators" in refused.text
+    assert "vidtrace user totp NAME" in refused.text
+    assert audit_actions(workbench, "admin") == ["login-failed"]
+    login(browser(), "alice")  # analysts may still choose
+
+    secret = UserStore(workbench.app.engine).enable_totp("admin", "admin")
+    client = browser()
+    assert post_login(client, "admin").headers["location"] == "/login", "asked for the code"
+    code = totp.code_at(secret, time.time())
+    client.post("/login/code", data={"code": code, "csrf_token": csrf_of_code_form(client)})
+    assert client.get("/api/me").json()["role"] == "admin"
+
+
 def csrf_of_code_form(client: object) -> str:
     page = client.get("/login").text  # type: ignore[attr-defined]
     marker = 'name="csrf_token" value="'

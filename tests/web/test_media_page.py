@@ -25,6 +25,9 @@ def test_media_page_shows_metadata_and_masked_picture(workbench: Workbench) -> N
     around = {data["neighbours"]["previous"], data["neighbours"]["next"]} - {None}
     assert around == {workbench.media["a-2"]}
     assert [x["media"] for x in data["similar"]] == [workbench.media["a-2"]]
+    similar = alice.get(f"/api/search?kind=pdq&distance=31&q={data['pdq']}").json()
+    assert f"/search?kind=pdq&amp;distance=31&amp;q={data['pdq']}" in page.text
+    assert sha in {hit["media"] for hit in similar["hits"]}, "the PDQ search finds the item"
     assert "Keyboard shortcuts" in page.text and "propose as object" in page.text
     bob = browser(workbench, "bob")
     assert bob.get(f"/media/{sha}").status_code == 404
@@ -52,6 +55,7 @@ def test_box_creates_a_clue_with_its_fractions(workbench: Workbench) -> None:
     page = alice.get(f"/media/{sha}").text
     assert "<img src=x onerror=alert(1)>" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert 'data-box="0.1,0.2,0.3,0.4"' in page, "the stored box is drawn again"
     assert audited(workbench, "add-clue") == 1
     # a plain form post (no script) lands back on the page
     assert post(alice, f"/media/{sha}/clues", {"kind": "plug", "value": "F"}) == 303

@@ -71,11 +71,15 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/series/{series_id}"): SIGNED_IN,
     ("POST", "/series/{series_id}/notes"): ANNOTATORS,
     ("POST", "/series/{series_id}/status"): DECIDERS,
+    ("POST", "/series/assign"): DECIDERS,
     ("POST", "/series/{series_id}/assign"): DECIDERS,
     ("POST", "/series/{series_id}/country"): DECIDERS,
     ("POST", "/series/{series_id}/merge"): DECIDERS,
     ("POST", "/series/{series_id}/split"): DECIDERS,
     ("POST", "/series/{series_id}/move"): DECIDERS,
+    # search
+    ("GET", "/search"): SIGNED_IN,
+    ("GET", "/api/search"): SIGNED_IN,
     # administration
     ("GET", "/admin/audit"): ADMINS,
     ("GET", "/admin/audit.csv"): ADMINS,
@@ -108,6 +112,7 @@ FORMS: dict[tuple[str, str], Callable[[Objects], dict[str, str]]] = {
     ("POST", "/media/{sha256}/clues"): lambda o: {"kind": "sign", "value": "x", "countries": "NL"},
     ("POST", "/series/{series_id}/notes"): lambda o: {"text": "role matrix"},
     ("POST", "/series/{series_id}/status"): lambda o: {"status": "in analysis"},
+    ("POST", "/series/assign"): lambda o: {"series": str(o.bench.series["a"]), "assignee": "alice"},
     ("POST", "/series/{series_id}/assign"): lambda o: {"assignee": "alice"},
     ("POST", "/series/{series_id}/country"): lambda o: {"country": "NL"},
     ("POST", "/series/{series_id}/merge"): lambda o: {"others": str(o.bench.series["a"])},

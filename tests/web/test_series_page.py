@@ -162,3 +162,26 @@ def test_clue_review_and_country_decision(workbench: Workbench) -> None:
     with workbench.app.engine.connect() as conn:
         assert conn.scalar(select(ClueRow.status).where(ClueRow.id == mine)) == "confirmed"
     assert audited(workbench, "confirmed-clue") == 1 and audited(workbench, "decide-country") == 1
+
+
+def test_every_change_is_audited_with_agency_and_address(workbench: Workbench) -> None:
+    """The stores write the audit rows; the request's client address and the actor's agency
+    reach them without being passed down."""
+    a = workbench.series["a"]
+    mine = ClueReviews(workbench.app.engine).add(
+        analyst_clue(workbench.media["a-1"], "sign", "Bakkerij", "admin", {"NL": 1})
+    )
+    alice = login(workbench.client("10.9.8.7"), "alice")
+    assert post(alice, f"/clues/{mine}/reject?series={a}") == 303
+    assert post(alice, f"/series/{a}/country", {"country": "NL"}) == 303
+    assert post(alice, f"/series/{a}/notes", {"text": "looked at the signs"}) == 303
+    query = select(AuditEvent.action, AuditEvent.agency, AuditEvent.client).where(
+        AuditEvent.actor == "alice", AuditEvent.action != "login"
+    )
+    with workbench.app.engine.connect() as conn:
+        rows = set(conn.execute(query).all())
+    assert rows == {
+        ("rejected-clue", "Agency A", "10.9.8.7"),
+        ("decide-country", "Agency A", "10.9.8.7"),
+        ("series.note", "Agency A", "10.9.8.7"),
+    }

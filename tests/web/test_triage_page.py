@@ -3,7 +3,8 @@ security headers, and error answers without stack traces."""
 
 from __future__ import annotations
 
-from tests.web.conftest import Workbench, login
+from tests.web.conftest import Workbench, csrf_of, login
+from vidtrace.store.audit import audit_trail
 from vidtrace.store.series_edits import SeriesEdits
 from vidtrace.store.triage_queries import PRIORITY_RULE
 
@@ -79,3 +80,41 @@ def test_revealed_today_counts_this_analysts_reveals(workbench: Workbench) -> No
     assert alice.get("/api/me").json()["revealed_today"] == 2
     assert login(workbench.client(), "reader").get("/api/me").json()["revealed_today"] == 0
     assert 'id="revealed-today">2<' in alice.get("/").text
+
+
+def test_bulk_assign_from_the_queue(workbench: Workbench) -> None:
+    alice = login(workbench.client(), "alice")
+    page = alice.get("/", params={"status": "new"})
+    assert 'form="bulk-assign"' in page.text and 'value="/?status=new"' in page.text
+    a, b, c = (workbench.series[k] for k in "abc")
+    token = csrf_of(alice)
+    done = alice.post(
+        "/series/assign",
+        data={"series": [a, b], "assignee": "alice", "back": "/?status=new", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/?status=new"
+    rows = alice.get("/api/triage", params={"assignee": "alice"}).json()["rows"]
+    assert {row["series_id"] for row in rows} == {a, b}
+    trail = [e["action"] for e in audit_trail(workbench.app.engine, "series", a)]
+    assert trail[-1] == "series.assign"
+
+    # all or none: a series of another agency refuses the lot, as a missing one would
+    mixed = {"series": [a, c], "assignee": "", "csrf_token": token}
+    refused = alice.post("/series/assign", data=mixed)
+    missing = alice.post("/series/assign", data={**mixed, "series": [a, 999_999]})
+    assert refused.status_code == missing.status_code == 400
+    assert f"no series {c}" in refused.text and "Traceback" not in refused.text
+    assert len(alice.get("/api/triage", params={"assignee": "alice"}).json()["rows"]) == 2
+    outside = {
+        "series": [a],
+        "assignee": "",
+        "back": "https://elsewhere.example/",
+        "csrf_token": token,
+    }
+    assert alice.post("/series/assign", data=outside).status_code == 422
+
+    reader = login(workbench.client(), "reader")
+    assert 'form="bulk-assign"' not in reader.get("/").text
+    denied = reader.post("/series/assign", data={"series": [a], "csrf_token": csrf_of(reader)})
+    assert denied.status_code == 403

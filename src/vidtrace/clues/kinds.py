@@ -10,6 +10,7 @@ disagreeing is a conflict.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,12 +80,16 @@ def country_code(code: str) -> str:
 
 
 def country_weights(countries: Mapping[str, float]) -> dict[str, float]:
-    """Checked, upper-cased country weights; weights must be positive."""
+    """Checked, upper-cased country weights; weights must be positive and finite."""
     checked: dict[str, float] = {}
     for code, weight in countries.items():
-        if not weight > 0:
-            raise ClueError(f"country {code!r} has weight {weight}; weights must be positive")
-        checked[country_code(code)] = checked.get(country_code(code), 0.0) + float(weight)
+        total = checked.get(country_code(code), 0.0) + float(weight)
+        # NaN and infinity fail too (a JSON column cannot hold them), as does a sum that overflows.
+        if not 0 < weight < math.inf or total == math.inf:
+            raise ClueError(
+                f"country {code!r} has weight {weight}; weights must be positive and finite"
+            )
+        checked[country_code(code)] = total
     return checked
 
 

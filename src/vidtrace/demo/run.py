@@ -8,6 +8,7 @@ from pathlib import Path
 
 from vidtrace.bootstrap import bootstrap
 from vidtrace.config import Settings
+from vidtrace.demo.accounts import set_up_demo_accounts
 from vidtrace.demo.banks import BANK_NAME
 from vidtrace.demo.builder import build_demo_evidence
 from vidtrace.demo.country_check import check_demo_countries
@@ -32,6 +33,7 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
         summaries.append(summary)
         if not as_json:
             print(summary.to_text() + "\n")
+    logins = set_up_demo_accounts(app, [(case.name, case.agency) for case in manifest.cases])
     media = app.media().list()
     known = sum(1 for item in media if item["known"])
     grouped = app.grouper().run()
@@ -69,6 +71,7 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
                 "ground_truth_series": truth,
                 "clues": clues.to_json(),
                 "country_check": countries.to_json(),
+                "logins": [login.to_json() for login in logins],
             },
             sys.stdout,
             indent=2,
@@ -92,6 +95,8 @@ def run_demo(settings: Settings, evidence_dir: Path, as_json: bool = False) -> i
         print(f"  countries:    {countries.to_text()}")
         for name, why in clues.unavailable.items():
             print(f"  not read:     {name}: {why}; install it, then `vidtrace clues extract`")
+        for login in logins:
+            print(f"  login:        {login.name} / {login.password} ({login.role.value})")
         print(f"  workspace:    {settings.workspace}")
         print(f"  truth file:   {manifest.ground_truth}")
         print(f"  try: vidtrace --workspace {settings.workspace} series list")

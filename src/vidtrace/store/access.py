@@ -8,6 +8,8 @@ found in a visible case; a media item when it was found in a visible case. Calle
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import Connection, Engine, Select, exists, false, insert, select
 
 from vidtrace.domain.viewer import Role, Viewer
@@ -59,6 +61,19 @@ def media_visible(conn: Connection, viewer: Viewer, sha256: str) -> bool:
         Occurrence.media_sha256 == sha256, Occurrence.case_id.in_(visible_cases(viewer))
     )
     return conn.scalar(select(found)) or False
+
+
+def visible_media_among(conn: Connection, viewer: Viewer, sha256s: Collection[str]) -> set[str]:
+    """Those of ``sha256s`` that exist and ``viewer`` may see, in one query."""
+    keys = sorted(set(sha256s))
+    if not keys:
+        return set()
+    if viewer.role == Role.ADMIN:
+        return set(conn.scalars(select(Media.sha256).where(Media.sha256.in_(keys))))
+    seen = select(Occurrence.media_sha256).where(
+        Occurrence.media_sha256.in_(keys), Occurrence.case_id.in_(visible_cases(viewer))
+    )
+    return set(conn.scalars(seen.distinct()))
 
 
 class SharingError(ValueError):

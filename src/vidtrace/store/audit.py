@@ -6,11 +6,17 @@ stored together or not at all.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from vidtrace.store.models import AuditEvent
+from vidtrace.store.models import Agency, AuditEvent, User
+
+# The client address of the web request being served, set once per request by the workbench
+# (web/audit_origin.py), so that writers deep in the stores (clue reviews, decisions, series
+# edits) audit where a change came from without passing it down. None on the command line.
+request_origin: ContextVar[str | None] = ContextVar("audit_request_origin", default=None)
 
 
 def record_audit(
@@ -24,6 +30,14 @@ def record_audit(
     agency: str | None = None,
     client: str | None = None,
 ) -> None:
+    """Add one row. Without ``agency``, the actor's own agency when the actor is a workbench
+    user; without ``client``, the address of the web request being served, if any."""
+    if agency is None:
+        agency = conn.scalar(
+            select(Agency.name).join(User, User.agency_id == Agency.id).where(User.name == actor)
+        )
+    if client is None:
+        client = request_origin.get()
     conn.execute(
         insert(AuditEvent).values(
             actor=actor,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=60000")
+    try:
+        cursor.execute("SELECT ln(1)")
+    except sqlite3.OperationalError:
+        # SQLite builds without the math functions: the triage ranking needs ln().
+        dbapi_connection.create_function("ln", 1, math.log, deterministic=True)
     cursor.close()
 
 

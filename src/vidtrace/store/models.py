@@ -18,9 +18,12 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
+    literal_column,
     true,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 # Stable constraint names, so migrations are the same on SQLite and PostgreSQL.
 NAMING = {
@@ -111,6 +114,30 @@ class Media(Base):
     matched_generation: Mapped[int | None] = mapped_column(Integer, index=True)
     # Set once the linkers have compared this media item with every other (series/).
     linked_generation: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+# Search (store/search_queries.py, migration 0007). A PDQ hash is cut into 16 chunks of four hex
+# characters, each indexed, so that hashes near a query are found by multi-index hashing; camera
+# fields are indexed lower-cased for "starts with" (text_pattern_ops: PostgreSQL's LIKE 'x%' uses
+# it in any collation). Paths, recognised text and clue values also have substring indexes that
+# metadata cannot express: FTS5 trigram tables kept by triggers on SQLite (a migration that copies
+# occurrence, media_text or clue must make those triggers again), pg_trgm GIN on PostgreSQL.
+PDQ_SEARCH_CHUNKS = 16
+
+
+def pdq_chunk(
+    pdq: ColumnElement[str | None] | InstrumentedAttribute[str | None], chunk: int
+) -> ColumnElement[str]:
+    """The ``chunk``-th four hex characters of a PDQ hash, with literal positions so that a
+    query's expression is the index's."""
+    return func.substr(pdq, literal_column(str(4 * chunk + 1)), literal_column("4"))
+
+
+for _chunk in range(PDQ_SEARCH_CHUNKS):
+    Index(f"ix_media_pdq_chunk_{_chunk}", pdq_chunk(Media.pdq, _chunk))
+for _field in ("camera_make", "camera_model", "camera_serial"):
+    _lowered = func.lower(Media.__table__.c[_field]).label(f"{_field}_lower")
+    Index(f"ix_media_{_field}_lower", _lowered, postgresql_ops={_lowered.name: "text_pattern_ops"})
 
 
 class Occurrence(Base):
@@ -300,6 +327,9 @@ class Series(Base):
     # that a bank knows, and distinct kinds of clue not rejected.
     known_members: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     clue_kinds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Over every case, for viewers who see them all (admins); others count their own.
+    case_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    agency_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SeriesMember(Base):
@@ -489,6 +519,17 @@ class SeriesNote(Base):
     author: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CaseKnownMedia(Base):
+    """Summary for triage's "known items hidden": each case's media that a bank knows (known
+    material or known-good). Derived from occurrence x media by store/series_summary.py."""
+
+    __tablename__ = "case_known_media"
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), primary_key=True)
+    media_sha256: Mapped[str] = mapped_column(
+        ForeignKey("media.sha256"), primary_key=True, index=True
+    )
 
 
 class SeriesCase(Base):

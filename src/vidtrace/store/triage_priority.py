@@ -1,13 +1,25 @@
 """The triage priority rule: what makes a series worth looking at next, in points out of 100.
 
 Kept apart from the queries so the rule can be read, documented (docs/user-guide/triage.md)
-and tested on its own. No I/O.
+and tested on its own. No I/O. The rule is written twice, side by side: in Python
+(``priority``, ``priority_parts``) to explain one series, and as a SQL expression
+(``priority_sql``) so the database ranks every series and returns one page. A test holds the
+two equal on both databases.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Float, case, cast, func
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.expression import ColumnElement
+
+from vidtrace.store.sql_functions import clamp
+
+SqlValue = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 NEW_MATERIAL = 35.0  # times the share of members no bank knows
 AGENCY_OVERLAP = 10.0  # per agency beyond the first ...
@@ -107,3 +119,26 @@ def priority_parts(inputs: PriorityInputs) -> tuple[PriorityPart, ...]:
         ),
         PriorityPart("last activity", days, idle, f"untouched for {days:.0f} days"),
     )
+
+
+def priority_sql(
+    size: SqlValue,
+    known: SqlValue,
+    agencies: SqlValue,
+    clue_kinds: SqlValue,
+    country: SqlValue,
+    idle_days: SqlValue,
+) -> ColumnElement[float]:
+    """``priority`` as a SQL expression over columns (not rounded). ``size`` is above 0."""
+    real_size = cast(size, Float)
+    new = NEW_MATERIAL * clamp((real_size - known) / real_size, 0.0, 1.0)
+    overlap = clamp(AGENCY_OVERLAP * (agencies - 1), 0.0, AGENCY_OVERLAP_CAP)
+    size_points = case(
+        (size >= SIZE_FULL, SIZE),
+        (size > 1, SIZE * func.ln(real_size) / math.log(SIZE_FULL)),
+        else_=0.0,
+    )
+    clues = clamp(CLUE_KIND * clue_kinds, 0.0, CLUE_KIND_CAP)
+    no_country = case((country.is_(None), NO_COUNTRY), else_=0.0)
+    idle = IDLE * clamp(idle_days, 0.0, IDLE_FULL_DAYS) / IDLE_FULL_DAYS
+    return new + overlap + size_points + clues + no_country + idle

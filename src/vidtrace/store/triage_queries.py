@@ -1,7 +1,8 @@
 """Read model for the triage queue: the series a viewer may see, most urgent first.
 
-The queue is computed from a handful of grouped queries over every visible series (never one
-query per series), ranked in Python by the rule in ``triage_priority``, then paged. Known
+The database ranks every visible series by the rule in ``triage_priority`` (its SQL form) over
+the series summary, and returns one page with the total; Python then explains each row on that
+page term by term. Known
 material stays out of sight: a series whose members are all known is not listed, and the known
 media are only counted (``hidden_known``).
 """
@@ -9,35 +10,37 @@ media are only counted (``hidden_known``).
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, String, cast, func, select
+from sqlalchemy import Connection, Engine, Select, String, cast, func, select
 
 from vidtrace.domain.viewer import Role, Viewer
 from vidtrace.store.access import visible_cases
 from vidtrace.store.models import (
     Agency,
     Case,
+    CaseKnownMedia,
     CaseShare,
     ClueRow,
     Media,
-    Occurrence,
     Operation,
     Series,
     SeriesCase,
     SeriesMember,
     utcnow,
 )
+from vidtrace.store.series_summary import series_reach
+from vidtrace.store.sql_functions import days_since, round_tenth
 from vidtrace.store.triage_priority import (
     PRIORITY_RULE,
     PriorityInputs,
     PriorityPart,
     priority,
     priority_parts,
+    priority_sql,
 )
 
 __all__ = [
@@ -121,45 +124,103 @@ class TriageQueries:
         country = (filters.country or "").strip().upper()
         if country and not COUNTRY_CODE.fullmatch(country):
             raise ValueError(f"a country is a two-letter ISO code, not {filters.country!r}")
-        with self.engine.connect() as conn:
-            scope = self._scope(conn, viewer, filters)
-            cases_of = self._cases_of(conn, viewer)
-            if scope is not None:
-                cases_of = {sid: cases for sid, cases in cases_of.items() if cases & scope}
-            if country:
-                wanted = self._naming_country(conn, country)
-                cases_of = {sid: cases for sid, cases in cases_of.items() if sid in wanted}
-            agency_of = {c: a for c, a in conn.execute(select(Case.id, Case.agency_id))}
-            series = self._series(conn, filters, set(cases_of))
-            known = self._known_members(conn)
-            kinds = self._clue_kinds(conn)
-            hidden = self._hidden_known(conn, viewer, scope)
         now = self.now()
-        ranked: list[tuple[float, int, PriorityInputs]] = []
-        for sid, row in series.items():
-            if known.get(sid, 0) >= row.size:
-                continue  # all known material: nothing new to look at
-            cases = cases_of[sid]
-            touched = _aware(row.last_activity or row.created_at)
-            inputs = PriorityInputs(
-                size=row.size,
-                known=known.get(sid, 0),
-                agencies=len({agency_of[c] for c in cases if agency_of.get(c) is not None}),
-                clue_kinds=kinds.get(sid, 0),
-                country_decided=row.country is not None,
-                idle_days=(now - touched).total_seconds() / 86400,
+        with self.engine.connect() as conn:
+            visible = (
+                None if viewer.role == Role.ADMIN else list(conn.scalars(visible_cases(viewer)))
             )
-            ranked.append((priority(inputs), sid, inputs))
-        ranked.sort(key=lambda item: (-item[0], item[1]))
-        start = (page - 1) * per_page
-        rows = tuple(
-            self._row(series[sid], len(cases_of[sid]), score, inputs)
-            for score, sid, inputs in ranked[start : start + per_page]
+            scope = self._scope(conn, viewer, filters)
+            query = self._ranked(filters, visible, scope, country, now)
+            start = (page - 1) * per_page
+            found = conn.execute(query.limit(per_page).offset(start)).all()
+            total = conn.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+            hidden = self._hidden_known(conn, viewer, scope)
+        rows = tuple(self._row(series, now) for series in found)
+        return TriagePage(rows, total or 0, page, per_page, hidden)
+
+    def _ranked(
+        self,
+        filters: TriageFilters,
+        visible: list[int] | None,
+        scope: set[int] | None,
+        country: str,
+        now: datetime,
+    ) -> Select[*tuple[Any, ...]]:
+        """Every queued series with its reach and priority, ranked; not yet paged."""
+        reach = None if visible is None else self._reach(visible)
+        if reach is None:
+            # Sees every case: the counts stored with the series, no join.
+            cases, agencies = Series.case_count, Series.agency_count
+        else:
+            cases, agencies = reach.c.cases, reach.c.agencies
+        raw = priority_sql(
+            Series.size,
+            Series.known_members,
+            agencies,
+            Series.clue_kinds,
+            Series.country,
+            days_since(func.coalesce(Series.last_activity, Series.created_at), now),
         )
-        return TriagePage(rows, len(ranked), page, per_page, hidden)
+        # Rounded as shown, so equal scores on screen fall back to the documented tie-break.
+        score = round_tenth(raw).label("score")
+        query: Select[*tuple[Any, ...]] = (
+            select(
+                Series.id,
+                Series.name,
+                Series.size,
+                Series.status,
+                Series.assignee,
+                Series.country,
+                Series.representative,
+                Series.last_activity,
+                Series.created_at,
+                Series.known_members,
+                Series.clue_kinds,
+                cases.label("cases"),
+                agencies.label("agencies"),
+            )
+            # A series whose members are all known has nothing new to look at.
+            .where(
+                # Not "merged_into IS NULL": SQLite would walk its index for nearly every row.
+                func.coalesce(Series.merged_into, 0) == 0,
+                Series.size > 0,
+                Series.known_members < Series.size,
+                cases > 0,
+            )
+            .order_by(score.desc(), Series.id)
+        )
+        if reach is not None:
+            query = query.join(reach, reach.c.series_id == Series.id)
+        if filters.status:
+            query = query.where(Series.status == filters.status)
+        if filters.assignee:
+            query = query.where(Series.assignee == filters.assignee)
+        if scope is not None:
+            in_scope = select(SeriesCase.series_id).where(SeriesCase.case_id.in_(sorted(scope)))
+            query = query.where(Series.id.in_(in_scope))
+        if country:
+            query = query.where(Series.id.in_(self._naming_country(country)))
+        return query
 
     @staticmethod
-    def _row(series: Any, cases: int, score: float, inputs: PriorityInputs) -> TriageRow:
+    def _reach(visible: list[int]) -> Any:
+        """Per series with a member in a visible case: how many such cases and agencies."""
+        # From the summary (store/series_summary.py): a join of every member to its
+        # occurrences here was most of the page's time. The ids as values: a short IN list on
+        # the case index beats the subquery.
+        return series_reach().where(SeriesCase.case_id.in_(visible)).subquery("reach")
+
+    @staticmethod
+    def _row(series: Any, now: datetime) -> TriageRow:
+        touched = _aware(series.last_activity or series.created_at)
+        inputs = PriorityInputs(
+            size=series.size,
+            known=series.known_members,
+            agencies=series.agencies,
+            clue_kinds=series.clue_kinds,
+            country_decided=series.country is not None,
+            idle_days=(now - touched).total_seconds() / 86400,
+        )
         return TriageRow(
             series_id=series.id,
             name=series.name,
@@ -167,9 +228,9 @@ class TriageQueries:
             status=series.status,
             assignee=series.assignee,
             country=series.country,
-            cases=cases,
-            agencies=inputs.agencies,
-            priority=score,
+            cases=series.cases,
+            agencies=series.agencies,
+            priority=priority(inputs),
             parts=priority_parts(inputs),
             representative=series.representative,
             last_activity=_aware(series.last_activity).isoformat()
@@ -199,51 +260,7 @@ class TriageQueries:
         return set(conn.scalars(query))
 
     @staticmethod
-    def _cases_of(conn: Connection, viewer: Viewer) -> dict[int, set[int]]:
-        """Per series with a member in a visible case: those visible cases."""
-        # From the summary (store/series_summary.py): a join of every member to its
-        # occurrences here was most of the page's time.
-        query = select(SeriesCase.series_id, SeriesCase.case_id)
-        if viewer.role != Role.ADMIN:
-            # The ids as values: a short IN list on the case index beats the subquery.
-            visible = list(conn.scalars(visible_cases(viewer)))
-            query = query.where(SeriesCase.case_id.in_(visible))
-        cases_of: dict[int, set[int]] = defaultdict(set)
-        for sid, case_id in conn.execute(query):
-            cases_of[sid].add(case_id)
-        return cases_of
-
-    @staticmethod
-    def _series(conn: Connection, filters: TriageFilters, wanted: set[int]) -> dict[int, Any]:
-        query = select(
-            Series.id,
-            Series.name,
-            Series.size,
-            Series.status,
-            Series.assignee,
-            Series.country,
-            Series.representative,
-            Series.last_activity,
-            Series.created_at,
-        ).where(Series.merged_into.is_(None), Series.size > 0)
-        if filters.status:
-            query = query.where(Series.status == filters.status)
-        if filters.assignee:
-            query = query.where(Series.assignee == filters.assignee)
-        return {row.id: row for row in conn.execute(query) if row.id in wanted}
-
-    @staticmethod
-    def _known_members(conn: Connection) -> dict[int, int]:
-        query = select(Series.id, Series.known_members).where(Series.known_members > 0)
-        return {sid: count for sid, count in conn.execute(query)}
-
-    @staticmethod
-    def _clue_kinds(conn: Connection) -> dict[int, int]:
-        query = select(Series.id, Series.clue_kinds).where(Series.clue_kinds > 0)
-        return {sid: count for sid, count in conn.execute(query)}
-
-    @staticmethod
-    def _naming_country(conn: Connection, country: str) -> set[int]:
+    def _naming_country(country: str) -> Any:
         """Series whose decided country is ``country``, or that a clue not rejected names."""
         # Clue countries are a JSON object keyed by ISO code; its values are numbers, so the
         # quoted code can only match a key.
@@ -256,17 +273,16 @@ class TriageQueries:
             )
         )
         decided = select(Series.id).where(Series.country == country)
-        return set(conn.scalars(named.union(decided)))
+        return named.union(decided)
 
     @staticmethod
     def _hidden_known(conn: Connection, viewer: Viewer, scope: set[int] | None) -> int:
         if viewer.role == Role.ADMIN and scope is None:
             return conn.scalar(select(func.count()).select_from(Media).where(_known())) or 0
-        query = (
-            select(func.count(func.distinct(Occurrence.media_sha256)))
-            .join(Media, Media.sha256 == Occurrence.media_sha256)
-            .where(_known())
-        )
+        # From the summary: joining every occurrence of the visible cases to its media was
+        # most of an analyst's page time.
         cases = scope if scope is not None else set(conn.scalars(visible_cases(viewer)))
-        query = query.where(Occurrence.case_id.in_(sorted(cases)))
+        query = select(func.count(func.distinct(CaseKnownMedia.media_sha256))).where(
+            CaseKnownMedia.case_id.in_(sorted(cases))
+        )
         return conn.scalar(query) or 0

@@ -44,6 +44,7 @@ class WebServices:
     triage: TriageQueries
     templates: Jinja2Templates
     secure_cookies: bool
+    admin_totp_required: bool = False
 
 
 def services(request: Request) -> WebServices:
@@ -115,6 +116,22 @@ async def csrf_guard(request: Request) -> None:
     expected = session.csrf_token if session else request.cookies.get(LOGIN_CSRF_COOKIE)
     if not expected or not tokens_match(expected, submitted):
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+
+
+async def refuse_nul_characters(request: Request) -> None:
+    """App-wide: no query parameter or form field may hold a NUL character. PostgreSQL can
+    neither store nor compare one (SQLite would), so it is a 422 here, the same on both."""
+    fields = list(request.query_params.multi_items())
+    content_type = request.headers.get("content-type", "")
+    if request.method in UNSAFE_METHODS and content_type.startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        fields += [(name, value) for name, value in form.multi_items() if isinstance(value, str)]
+    for name, value in fields:
+        if "\x00" in name or "\x00" in value:
+            shown = name.replace("\x00", "?")
+            raise HTTPException(422, f"{shown}: text may not contain NUL characters")
 
 
 def form_token(request: Request) -> str:

@@ -37,9 +37,11 @@ def _moment(value: str | None, name: str, end_of_day: bool) -> datetime | None:
         if len(value) == 10:
             day = date.fromisoformat(value)
             moment = datetime.combine(day, time(), tzinfo=UTC)
-            return moment + timedelta(days=1) if end_of_day else moment
-        return datetime.fromisoformat(value)
-    except ValueError:
+            return moment + timedelta(days=1) if end_of_day and day < date.max else moment
+        moment = datetime.fromisoformat(value)
+        # Converted here, where an overflow (0001-01-01T00:00+14:00) is the caller's mistake.
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         raise HTTPException(422, f"{name}: give a date (YYYY-MM-DD) or an ISO time") from None
 
 

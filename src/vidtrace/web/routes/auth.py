@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from vidtrace.domain.viewer import Role
 from vidtrace.store.audit import record_audit
 from vidtrace.store.users import record_login
 from vidtrace.web.deps import (
@@ -25,6 +26,10 @@ from vidtrace.web.security import totp
 router = APIRouter()
 
 TOO_MANY = "Too many failed sign-ins from here for this account. Wait 15 minutes and try again."
+ADMIN_NEEDS_TOTP = (
+    "This server requires a second factor for administrators, and this account has none. "
+    "Set one up with: vidtrace user totp NAME"
+)
 
 
 def _login_page(request: Request, message: str = "", status: int = 200) -> Response:
@@ -66,6 +71,9 @@ def login(request: Request, name: str = Form(max_length=200), password: str = Fo
         return _login_page(request, "Wrong name or password.", 401)
     web.throttle.succeeded(client, name)
     needs_code = web.users.totp_secret(viewer.user_id) is not None
+    if web.admin_totp_required and viewer.role == Role.ADMIN and not needs_code:
+        record_login(web.engine, name, False, client)
+        return _login_page(request, ADMIN_NEEDS_TOTP, 403)
     # A new token at every sign-in: a session id planted before login is never promoted.
     token, _ = web.sessions.start(viewer.user_id, client, second_factor_done=not needs_code)
     if not needs_code:

@@ -22,7 +22,12 @@ from vidtrace.clues.assessment import CountryAssessor
 from vidtrace.clues.kinds import CLUE_KINDS, ClueError
 from vidtrace.clues.ranking import ranking_to_json
 from vidtrace.domain.viewer import Permission, Role, Viewer
-from vidtrace.store.access import media_visible, series_visible, visible_cases
+from vidtrace.store.access import (
+    media_visible,
+    series_visible,
+    visible_cases,
+    visible_media_among,
+)
 from vidtrace.store.clue_queries import ClueQueries
 from vidtrace.store.country_decisions import CountryDecisions
 from vidtrace.store.models import Case, Media, MediaLink, Occurrence, Series, SeriesMember
@@ -35,10 +40,12 @@ from vidtrace.store.series_workflow import (
     transition_allowed,
 )
 from vidtrace.web.deps import Viewing, ensure_allowed, form_token, me_summary, services
+from vidtrace.web.params import MAX_INTEGER, SeriesId, SeriesIdInForm
 
 router = APIRouter()
 
 PER_PAGE = 60
+CLUES_SHOWN = 200  # a big series' further clues are listed by `vidtrace clues list --series`
 STRONGEST = 5
 SHA256 = re.compile(r"[0-9a-f]{64}")
 T = TypeVar("T")
@@ -47,7 +54,7 @@ T = TypeVar("T")
 def visible_series(request: Request, viewer: Viewer, series_id: int) -> None:
     """404 unless the series exists and ``viewer`` may see it."""
     with services(request).engine.connect() as conn:
-        if not series_visible(conn, viewer, series_id):
+        if not 0 < series_id <= MAX_INTEGER or not series_visible(conn, viewer, series_id):
             raise HTTPException(404, f"no series {series_id}")
 
 
@@ -123,9 +130,9 @@ def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -
     shown = [c for c in spread if c["case"] in seen]
     status = row.status or "new"
     assessor = CountryAssessor(ClueQueries(web.engine), CountryDecisions(web.engine))
-    clues = ClueQueries(web.engine).find(series_id=series_id)
+    clues = ClueQueries(web.engine).find(series_id=series_id, limit=CLUES_SHOWN + 1)
     with web.engine.connect() as conn:
-        visible_clue_media = {c["media"] for c in clues if media_visible(conn, viewer, c["media"])}
+        visible_clue_media = visible_media_among(conn, viewer, [c["media"] for c in clues])
     return {
         "id": series_id,
         "name": row.name,
@@ -146,13 +153,14 @@ def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -
         "notes": SeriesWorkflow(web.engine).notes(series_id),
         "country_ranking": ranking_to_json(assessor.rank_series(series_id)),
         "decisions": assessor.decisions.history(series_id),
-        "clues": [c for c in clues if c["media"] in visible_clue_media],
+        "clues": [c for c in clues[:CLUES_SHOWN] if c["media"] in visible_clue_media],
+        "more_clues": len(clues) > CLUES_SHOWN,
     }
 
 
 @router.get("/series/{series_id}", include_in_schema=False)
 def series_page(
-    request: Request, series_id: int, viewer: Viewing, page: int = Query(1, ge=1, le=100_000)
+    request: Request, series_id: SeriesId, viewer: Viewing, page: int = Query(1, ge=1, le=100_000)
 ) -> Response:
     detail = series_detail(request, viewer, series_id, page)
     if "merged_into" in detail:
@@ -171,7 +179,7 @@ def series_page(
 
 @router.get("/api/series/{series_id}")
 def series_json(
-    request: Request, series_id: int, viewer: Viewing, page: int = Query(1, ge=1, le=100_000)
+    request: Request, series_id: SeriesId, viewer: Viewing, page: int = Query(1, ge=1, le=100_000)
 ) -> dict[str, Any]:
     """One series: header, one page of members (60), notes, country ranking and clues. A
     merged series answers ``{"id", "merged_into"}``."""
@@ -184,7 +192,7 @@ def _back(series_id: int) -> RedirectResponse:
 
 @router.post("/series/{series_id}/status", include_in_schema=False)
 def set_status(
-    request: Request, series_id: int, viewer: Viewing, status: str = Form(max_length=30)
+    request: Request, series_id: SeriesId, viewer: Viewing, status: str = Form(max_length=30)
 ) -> Response:
     visible_series(request, viewer, series_id)
     ensure_allowed(viewer, Permission.DECIDE)
@@ -195,7 +203,7 @@ def set_status(
 
 @router.post("/series/{series_id}/assign", include_in_schema=False)
 def assign(
-    request: Request, series_id: int, viewer: Viewing, assignee: str = Form("", max_length=200)
+    request: Request, series_id: SeriesId, viewer: Viewing, assignee: str = Form("", max_length=200)
 ) -> Response:
     visible_series(request, viewer, series_id)
     ensure_allowed(viewer, Permission.DECIDE)
@@ -204,9 +212,25 @@ def assign(
     return _back(series_id)
 
 
+@router.post("/series/assign", include_in_schema=False)
+def assign_selected(
+    request: Request,
+    viewer: Viewing,
+    series: Annotated[list[SeriesIdInForm], Form(min_length=1, max_length=500)],
+    assignee: str = Form("", max_length=200),
+    back: str = Form("/", max_length=2000, pattern=r"^/(\?.*)?$"),
+) -> Response:
+    """Assign several series at once (from the triage queue); all or none. ``back`` is the
+    queue page to return to, with its filters."""
+    ensure_allowed(viewer, Permission.DECIDE)
+    workflow = SeriesWorkflow(services(request).engine)
+    refused(lambda: workflow.assign(viewer, series, assignee or None))
+    return RedirectResponse(back, status_code=303)
+
+
 @router.post("/series/{series_id}/notes", include_in_schema=False)
 def add_note(
-    request: Request, series_id: int, viewer: Viewing, text: str = Form(max_length=10_000)
+    request: Request, series_id: SeriesId, viewer: Viewing, text: str = Form(max_length=10_000)
 ) -> Response:
     visible_series(request, viewer, series_id)
     ensure_allowed(viewer, Permission.ANNOTATE)
@@ -217,10 +241,11 @@ def add_note(
 
 @router.post("/series/{series_id}/merge", include_in_schema=False)
 def merge(
-    request: Request, series_id: int, viewer: Viewing, others: str = Form(max_length=2000)
+    request: Request, series_id: SeriesId, viewer: Viewing, others: str = Form(max_length=2000)
 ) -> Response:
     """``others``: the ids of the series to fold in, separated by commas or spaces."""
-    ids = [int(part) for part in re.split(r"[\s,]+", others.strip()) if part.isdigit()]
+    parts = re.split(r"[\s,]+", others.strip())
+    ids = [int(part) for part in parts if part.isascii() and part.isdigit()]
     if not ids:
         raise HTTPException(400, "name the series to merge with, by id")
     for sid in [series_id, *ids]:
@@ -234,7 +259,7 @@ def merge(
 @router.post("/series/{series_id}/split", include_in_schema=False)
 def split(
     request: Request,
-    series_id: int,
+    series_id: SeriesId,
     viewer: Viewing,
     member: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
@@ -250,8 +275,8 @@ def split(
 
 @router.post("/series/{series_id}/move", include_in_schema=False)
 def move(
-    request: Request, series_id: int, viewer: Viewing, media: str = Form(max_length=64),
-    to: int = Form(ge=1),
+    request: Request, series_id: SeriesId, viewer: Viewing, media: str = Form(max_length=64),
+    to: int = Form(ge=1, le=MAX_INTEGER),
 ) -> Response:  # fmt: skip
     """Move one ``media`` item of this series into series ``to`` (pinned there)."""
     for sid in (series_id, to):
@@ -265,7 +290,7 @@ def move(
 
 @router.post("/series/{series_id}/country", include_in_schema=False)
 def decide_country(
-    request: Request, series_id: int, viewer: Viewing, country: str = Form(max_length=2),
+    request: Request, series_id: SeriesId, viewer: Viewing, country: str = Form(max_length=2),
     note: str = Form("", max_length=2000),
 ) -> Response:  # fmt: skip
     """Record the country of production (audited; opens a notification to that country)."""

@@ -28,7 +28,8 @@ from vidtrace.store.links import LinkRepository
 from vidtrace.store.media_queries import MediaQueries
 from vidtrace.store.models import Case, ClueRow
 from vidtrace.web.deps import Viewing, ensure_allowed, form_token, me_summary, services
-from vidtrace.web.routes.media import NOT_FOUND, SHA256, masked_derivative
+from vidtrace.web.params import ClueId, FramePosition
+from vidtrace.web.routes.media import JPEG, NOT_FOUND, SHA256, masked_derivative
 from vidtrace.web.routes.series import neighbours
 
 router = APIRouter()
@@ -107,14 +108,18 @@ def media_json(request: Request, sha256: str, viewer: Viewing) -> dict[str, Any]
     return media_detail(request, viewer, sha256)
 
 
-@router.get("/media/{sha256}/keyframes/{position}")
-def keyframe(request: Request, sha256: str, position: int, viewer: Viewing) -> Response:
+@router.get("/media/{sha256}/keyframes/{position}", response_class=Response, responses=JPEG)
+def keyframe(request: Request, sha256: str, position: FramePosition, viewer: Viewing) -> Response:
     """A video keyframe, masked like a thumbnail by the viewer's exposure settings (JPEG)."""
     _check_visible(request, viewer, sha256)
     return masked_derivative(request, viewer, sha256, "keyframe", position)
 
 
-@router.post("/media/{sha256}/clues")
+@router.post(
+    "/media/{sha256}/clues",
+    status_code=201,
+    responses={303: {"description": "a form post (no JSON asked for): back to the media page"}},
+)
 def add_clue(
     request: Request,
     sha256: str,
@@ -163,12 +168,12 @@ def _review(request: Request, viewer: Viewer, clue_id: int, status: ClueStatus) 
 
 
 @router.post("/clues/{clue_id}/confirm", include_in_schema=False)
-def confirm_clue(request: Request, clue_id: int, viewer: Viewing) -> Response:
+def confirm_clue(request: Request, clue_id: ClueId, viewer: Viewing) -> Response:
     """Confirm a clue (audited); back to ``?series=`` if given, else to its media page."""
     return _review(request, viewer, clue_id, ClueStatus.CONFIRMED)
 
 
 @router.post("/clues/{clue_id}/reject", include_in_schema=False)
-def reject_clue(request: Request, clue_id: int, viewer: Viewing) -> Response:
+def reject_clue(request: Request, clue_id: ClueId, viewer: Viewing) -> Response:
     """Reject a clue (audited): it no longer counts in the ranking."""
     return _review(request, viewer, clue_id, ClueStatus.REJECTED)

@@ -93,6 +93,16 @@ function setupBoxDrawing() {
   });
 }
 
+// Clues already marked show their boxes; placed from data attributes because the page's
+// Content-Security-Policy forbids inline styles.
+function placeStoredBoxes() {
+  for (const box of document.querySelectorAll(".box.stored[data-box]")) {
+    const [x, y, w, h] = box.dataset.box.split(",").map(Number);
+    if ([x, y, w, h].some(Number.isNaN)) continue;
+    Object.assign(box.style, { left: `${x * 100}%`, top: `${y * 100}%`, width: `${w * 100}%`, height: `${h * 100}%` });
+  }
+}
+
 // The clue form posts in the background so a refusal (an unknown country code, a missing
 // value) is shown next to the form instead of replacing the page.
 function setupClueForm() {
@@ -149,5 +159,6 @@ document.addEventListener("keydown", (event) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   setupBoxDrawing();
+  placeStoredBoxes();
   setupClueForm();
 });
