@@ -185,6 +185,15 @@ def test_a_place_in_another_agencys_case_is_not_shown(world: World, tmp_path: Pa
     assert places == {"holiday-2019/beach-1.jpg", "copy-of-one.jpg"}
 
 
+def test_a_viewer_without_cases_finds_nothing(world: World) -> None:
+    nobody = Viewer(user_id=4, name="nobody", role=Role.ANALYST, agency_id=None)
+    one = row_of(world, "beach-1")
+    assert one.pdq is not None
+    for query in ("beach", "canon", "jansen", one.md5, one.pdq):
+        result = world.find(nobody, query)
+        assert result.hits == () and result.more == (), query
+
+
 def test_cameras_match_the_start_of_make_model_or_serial(world: World) -> None:
     hits = world.find(world.alice, "canon", "camera").hits
     assert [(h.where, h.value) for h in hits] == [
