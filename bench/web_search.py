@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 
 from vidtrace.domain.viewer import Viewer
 from vidtrace.store.access import media_visible
@@ -105,10 +105,6 @@ def measure_search(
     """p50/p95 of each kind of search for each viewer, on an item ``analyst`` may see (each
     search must find it, but those of a common word, which stop at the first page)."""
     with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            # As autovacuum would after a bulk load: the chunk indexes need the statistics.
-            conn.execute(text("ANALYZE"))
-            conn.commit()
         n = media // 2 - (media // 2) % 300  # with a camera and text
         while not media_visible(conn, analyst, f"{n:064x}"):
             n += 300

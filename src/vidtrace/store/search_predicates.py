@@ -46,7 +46,7 @@ from vidtrace.store.models import (
 
 SqlText: TypeAlias = ColumnElement[Any] | InstrumentedAttribute[Any]
 
-MOST_MATCHES = 500  # more than a page (at most 200)
+MOST_MATCHES = 250  # more than a page (at most 200 hits), few enough to check each one
 CHUNK_HEX = 4
 
 

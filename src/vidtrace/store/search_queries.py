@@ -29,6 +29,7 @@ from vidtrace.store.models import Case, ClueRow, Media, MediaText, Occurrence, S
 from vidtrace.store.search_predicates import (
     CLUE_VALUE,
     MEDIA_TEXT,
+    MOST_MATCHES,
     OCCURRENCE_PATH,
     SqlText,
     SubstringIndex,
@@ -132,7 +133,7 @@ def _pdq_distance(query: int, stored: str | None) -> int | None:
 def _paths(conn: Connection, cases: Cases, plan: SearchPlan) -> Found:
     # The place itself must be in a visible case, not just the media item.
     in_visible_case = None if cases is None else Occurrence.case_id.in_(cases)
-    ids = containing(conn, OCCURRENCE_PATH, plan.text, in_visible_case)
+    ids = containing(conn, OCCURRENCE_PATH, plan.text, in_visible_case, _most(plan))
     if not ids:
         return [], False
     query = (
@@ -169,7 +170,8 @@ def _cameras(conn: Connection, cases: Cases, plan: SearchPlan) -> Found:
 
 
 def _texts(conn: Connection, cases: Cases, plan: SearchPlan) -> Found:
-    ids = containing(conn, MEDIA_TEXT, plan.text, _visible_media(cases, MediaText.media_sha256))
+    visible = _visible_media(cases, MediaText.media_sha256)
+    ids = containing(conn, MEDIA_TEXT, plan.text, visible, _most(plan))
     if not ids:
         return [], False
     query = _rows_of(conn, MEDIA_TEXT, ids, MediaText.text.label("value"))
@@ -179,7 +181,8 @@ def _texts(conn: Connection, cases: Cases, plan: SearchPlan) -> Found:
 
 
 def _clues(conn: Connection, cases: Cases, plan: SearchPlan) -> Found:
-    ids = containing(conn, CLUE_VALUE, plan.text, _visible_media(cases, ClueRow.media_sha256))
+    visible = _visible_media(cases, ClueRow.media_sha256)
+    ids = containing(conn, CLUE_VALUE, plan.text, visible, _most(plan))
     if not ids:
         return [], False
     query = _rows_of(
@@ -248,6 +251,11 @@ def _rows_of(
         .join(index.model, index.media_column == Media.sha256)
         .where(among(conn, index.id_column, ids))
     )
+
+
+def _most(plan: SearchPlan) -> int:
+    """How many visible matches of a substring to read: a page and one more at least."""
+    return max(MOST_MATCHES, plan.limit + 1)
 
 
 def _bounded(hits: list[SearchHit], limit: int) -> Found:
