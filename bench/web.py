@@ -8,8 +8,10 @@ second case), 5 % known material and 1 % known-good. Then times, p50/p95 over re
   ranked in the database, against the baseline of ranking every series in Python
   (bench/web_baseline.py; the bench first checks that both give the same page);
 - whole pages through the app (bench/web_pages.py): the triage page and the first page of a
-  5,000-member series, as an admin and as an analyst;
-- the searches (bench/web_search.py);
+  5,000-member series, as an admin and as an analyst; that series page also as the first view
+  after a change to the series, when its country ranking is computed again;
+- every kind of search (bench/web_search.py: hashes, PDQ within 31 bits, file names and paths,
+  cameras, OCR text, clue values), as an admin and as an analyst;
 - and once, the full refresh of the series summary (what a grouping run pays).
 
     .venv/bin/python -m bench.web [--media 1000000] [--calls 20] [--only sqlite|postgresql]
@@ -21,11 +23,11 @@ afterwards; skipped with a message when it cannot be reached.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from sqlalchemy import Engine, insert, select
 from tests.kit.databases import fresh_postgres_database, postgres_available, sqlite_url
 
 from bench import web_search
+from bench.timing import timed
 from bench.web_baseline import PythonRankedTriage
 from bench.web_pages import page_timings
 from vidtrace.domain.viewer import Role, Viewer
@@ -204,18 +207,6 @@ def generate(engine: Engine, media: int, seed: int = 6) -> dict[str, int]:
     return {"media": media, "series": live, "members": members, "clues": len(clue_media)}
 
 
-def timed(call: Callable[[], Any], calls: int) -> tuple[float, float]:
-    """p50 and p95 in milliseconds over ``calls`` calls, after one warm-up."""
-    call()
-    spent = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        call()
-        spent.append((time.perf_counter() - started) * 1000)
-    spent.sort()
-    return statistics.median(spent), spent[min(len(spent) - 1, round(0.95 * (len(spent) - 1)))]
-
-
 def measure(engine: Engine, url: str, media: int, calls: int) -> dict[str, Any]:
     started = time.perf_counter()
     made = generate(engine, media)
@@ -224,10 +215,11 @@ def measure(engine: Engine, url: str, media: int, calls: int) -> dict[str, Any]:
     with engine.begin() as conn:
         refresh_series_summary(conn, None)
     figures["summary_refresh_all_s"] = round(time.perf_counter() - started, 1)
-    with engine.begin() as conn:
-        # Planner statistics, as a live database has them (PostgreSQL's autovacuum, SQLite's
-        # PRAGMA optimize): without them a freshly bulk-loaded PostgreSQL picks nested loops.
-        conn.exec_driver_sql("ANALYZE")
+    # Planner statistics, and on PostgreSQL the visibility map that index-only scans read, as a
+    # live database has them (autovacuum; SQLite's PRAGMA optimize): without statistics a freshly
+    # bulk-loaded PostgreSQL picks nested loops.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE" if conn.dialect.name == "postgresql" else "ANALYZE")
     with engine.begin() as conn:
         refresh_series_summary(conn, [1])
         started = time.perf_counter()
@@ -238,10 +230,10 @@ def measure(engine: Engine, url: str, media: int, calls: int) -> dict[str, Any]:
     old = PythonRankedTriage(engine, now=lambda: moment)
     for who, viewer in (("admin", ADMIN), ("analyst", ANALYST)):
         assert now.queue(viewer) == old.queue(viewer), f"SQL and Python rankings differ for {who}"
-        figures[f"triage_{who}"] = timed(lambda v=viewer: now.queue(v), calls)
-        figures[f"triage_{who}_ranked_in_python"] = timed(lambda v=viewer: old.queue(v), calls)
+        figures[f"triage_{who}"] = timed(partial(now.queue, viewer), calls)
+        figures[f"triage_{who}_ranked_in_python"] = timed(partial(old.queue, viewer), calls)
     with tempfile.TemporaryDirectory() as workspace:
-        figures.update(page_timings(engine, url, Path(workspace), calls, timed))
+        figures.update(page_timings(engine, url, Path(workspace), calls))
     with engine.connect() as conn:
         key = _sha(media // 2)
         figures["search_sha256_prefix"] = timed(
@@ -258,7 +250,7 @@ def measure(engine: Engine, url: str, media: int, calls: int) -> dict[str, Any]:
             calls,
         )
     viewers = {"admin": ADMIN, "analyst": ANALYST}
-    figures.update(web_search.measure_search(engine, media, viewers, ANALYST, timed, calls))
+    figures.update(web_search.measure_search(engine, media, viewers, ANALYST, calls))
     return figures
 
 

@@ -9,12 +9,14 @@ triage do not change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine, select
 
+from bench.timing import timed
 from vidtrace.domain.viewer import Viewer
 from vidtrace.store.access import media_visible
 from vidtrace.store.models import ClueRow, Media
@@ -99,7 +101,6 @@ def measure_search(
     media: int,
     viewers: dict[str, Viewer],
     analyst: Viewer,
-    timed: Callable[[Callable[[], Any], int], tuple[float, float]],
     calls: int,
 ) -> dict[str, Any]:
     """p50/p95 of each kind of search for each viewer, on an item ``analyst`` may see (each
@@ -140,6 +141,6 @@ def measure_search(
             if expected is not None:
                 assert expected in {h.media for h in result.hits}, f"{name}: not found ({who})"
             figures[f"search_{name}_{who}"] = timed(
-                lambda v=viewer, q=query, k=kind: queries.search(v, q, k), calls
+                partial(queries.search, viewer, query, kind), calls
             )
     return figures

@@ -1,6 +1,7 @@
 """The triage summary (series_case, series.known_members, .clue_kinds, .case_count,
 .agency_count, case_known_media) on both databases:
-after each writer that changes it, it equals a from-scratch recomputation from the base tables."""
+after each writer that changes it, it equals a from-scratch recomputation from the base tables.
+And a kept country ranking (series_ranking) is used only until such a writer changes its series."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, insert, select
 
 from tests.kit.hashset_files import write_vics
 from vidtrace.bootstrap import App, bootstrap
+from vidtrace.clues.ranking import ranking_to_json
 from vidtrace.clues.results import ExtractionResult
 from vidtrace.config import Settings
 from vidtrace.domain.clue import Clue, ClueStatus
@@ -32,6 +34,7 @@ from vidtrace.store.models import (
     Source,
 )
 from vidtrace.store.series_edits import SeriesEdits
+from vidtrace.store.series_rankings import SeriesRankings
 from vidtrace.store.series_store import SeriesStore
 
 
@@ -213,3 +216,33 @@ def test_extraction_and_review_count_clue_kinds(app: App) -> None:
     reviews.review(language, ClueStatus.REJECTED, "alice")
     assert stored(app.engine)[first][2] == 1
     assert_current(app.engine)
+
+
+def test_a_kept_country_ranking_lasts_until_its_series_changes(app: App) -> None:
+    assessor = app.country_assessor()
+    computed: list[int] = []
+
+    def rank(series_id: int) -> dict[str, Any]:
+        computed.append(series_id)
+        return ranking_to_json(assessor.rank_series(series_id))
+
+    rankings = SeriesRankings(app.engine, rank)
+    first, other = series_of(app.engine, 1), series_of(app.engine, 9)
+    reviews = ClueReviews(app.engine)
+    reviews.add(clue(1, "phone", analyst="alice"))
+    assert rankings.of(first)["ranking"][0]["country"] == "NL"
+    assert rankings.of(other)["clue_count"] == 0
+    assert rankings.of(first) == ranking_to_json(assessor.rank_series(first))
+    assert computed == [first, other]  # the second read of each was kept
+
+    german = reviews.add(Clue(sha(2), "gps", "52.5 N 13.4 E", {"DE": 1.0}, 0.99, analyst="bob"))
+    assert rankings.of(first) == ranking_to_json(assessor.rank_series(first))
+    assert rankings.of(first)["clue_count"] == 2
+    reviews.review(german, ClueStatus.REJECTED, "alice")
+    assert rankings.of(first) == ranking_to_json(assessor.rank_series(first))
+    SeriesEdits(app.engine).move([sha(1)], other, "alice")  # the Dutch clue goes along
+    assert rankings.of(first)["ranking"] == []
+    assert rankings.of(other)["ranking"][0]["country"] == "NL"
+    assert computed == [first, other, first, first, first, other]
+    with pytest.raises(KeyError):
+        rankings.of(999)

@@ -140,6 +140,15 @@ for _field in ("camera_make", "camera_model", "camera_serial"):
     Index(f"ix_media_{_field}_lower", _lowered, postgresql_ops={_lowered.name: "text_pattern_ops"})
 
 
+def media_known() -> ColumnElement[bool]:
+    """Media a bank knows (known material or known-good), as the partial index below has it."""
+    return Media.precategorised.is_(True) | Media.known_good.is_(True)
+
+
+# Triage counts every known item for a viewer of all cases on this index alone (migration 0009).
+Index("ix_media_known", Media.sha256, postgresql_where=media_known(), sqlite_where=media_known())
+
+
 class Occurrence(Base):
     """One place a media item was found: media x case x path, with its provenance."""
 
@@ -330,14 +339,19 @@ class Series(Base):
     # Over every case, for viewers who see them all (admins); others count their own.
     case_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     agency_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Counts the summary's refreshes: what is derived from the members or their clues and
+    # kept between reads (SeriesRanking) is current only while it carries this number.
+    summary_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class SeriesMember(Base):
     """Which series a media item is in. ``pinned`` members were placed by an analyst."""
 
     __tablename__ = "series_member"
+    # The series page lists a series' members in SHA-256 order, a page at a time.
+    __table_args__ = (Index("ix_series_member_series_media", "series_id", "media_sha256"),)
     media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), primary_key=True)
-    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), index=True)
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"))
     pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
@@ -433,6 +447,17 @@ class CountryAssessment(Base):
     clue_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
     ranking: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)  # as shown then
+
+
+class SeriesRanking(Base):
+    """A series' country ranking (as ``ranking_to_json`` gives it), kept between page views:
+    ranking a big series' clues takes longer than a page may. Current only while ``version``
+    equals the series' ``summary_version`` (store/series_rankings.py)."""
+
+    __tablename__ = "series_ranking"
+    series_id: Mapped[int] = mapped_column(ForeignKey("series.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    ranking: Mapped[dict[str, object]] = mapped_column(JSON)
 
 
 class CountryNotification(Base):

@@ -19,6 +19,7 @@ from vidtrace.store.models import (
     Occurrence,
     Series,
     SeriesApart,
+    SeriesCase,
     SeriesMember,
 )
 
@@ -28,23 +29,16 @@ SHOWN_LINKS = 200
 def case_spread(
     conn: Connection, series_ids: Sequence[int] | None = None
 ) -> dict[int, list[dict[str, Any]]]:
-    """Per series: each case holding members, with its agency, country and media count."""
+    """Per series: each case holding members, with its agency, country and media count.
+    Read from the series summary (``series_case``), kept current by every writer."""
     query = (
-        select(
-            SeriesMember.series_id,
-            Case.name,
-            Agency.name,
-            Agency.country,
-            func.count(func.distinct(Occurrence.media_sha256)),
-        )
-        .join(Occurrence, Occurrence.media_sha256 == SeriesMember.media_sha256)
-        .join(Case, Case.id == Occurrence.case_id)
+        select(SeriesCase.series_id, Case.name, Agency.name, Agency.country, SeriesCase.members)
+        .join(Case, Case.id == SeriesCase.case_id)
         .outerjoin(Agency, Agency.id == Case.agency_id)
-        .group_by(SeriesMember.series_id, Case.name, Agency.name, Agency.country)
-        .order_by(SeriesMember.series_id, Case.name)
+        .order_by(SeriesCase.series_id, Case.name)
     )
     if series_ids is not None:
-        query = query.where(SeriesMember.series_id.in_(list(series_ids)))
+        query = query.where(SeriesCase.series_id.in_(list(series_ids)))
     spread: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for sid, case, agency, country, media in conn.execute(query):
         spread[sid].append({"case": case, "agency": agency, "country": country, "media": media})

@@ -1,7 +1,8 @@
 """The triage summary of each series: the cases holding its members (``series_case``), and in
 columns of ``series`` its members a bank knows, its distinct kinds of clue not rejected, and
 how many cases and agencies hold it; and per case, the media a bank knows
-(``case_known_media``), which triage counts as hidden.
+(``case_known_media``), which triage counts as hidden. Each refresh of a series also bumps its
+``summary_version``, which retires what was derived from it and kept (store/series_rankings.py).
 
 Triage reads these instead of joining every member to its occurrences on each page view. They
 are derived data: every writer that changes membership, occurrences, known flags or clues calls
@@ -13,7 +14,6 @@ is always safe to repeat.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import Connection, Select, delete, func, insert, select, update
 
@@ -26,6 +26,7 @@ from vidtrace.store.models import (
     Series,
     SeriesCase,
     SeriesMember,
+    media_known,
 )
 
 # Bound parameters per statement stay well below SQLite's and psycopg's limits.
@@ -46,10 +47,6 @@ def series_reach() -> Select[int, int, int]:
     )
 
 
-def _known() -> Any:
-    return Media.precategorised.is_(True) | Media.known_good.is_(True)
-
-
 def _recompute(conn: Connection, series_ids: Sequence[int] | None) -> None:
     cases = (
         select(
@@ -65,7 +62,7 @@ def _recompute(conn: Connection, series_ids: Sequence[int] | None) -> None:
     known = (
         select(SeriesMember.series_id, func.count().label("n"))
         .join(Media, Media.sha256 == SeriesMember.media_sha256)
-        .where(_known())
+        .where(media_known())
         .group_by(SeriesMember.series_id)
     )
     kinds = (
@@ -76,7 +73,14 @@ def _recompute(conn: Connection, series_ids: Sequence[int] | None) -> None:
     )
     reach = series_reach()
     clear = delete(SeriesCase)
-    zero = update(Series).values(known_members=0, clue_kinds=0, case_count=0, agency_count=0)
+    zero = update(Series).values(
+        known_members=0,
+        clue_kinds=0,
+        case_count=0,
+        agency_count=0,
+        # What was kept about these series (a country ranking) is no longer current.
+        summary_version=Series.summary_version + 1,
+    )
     if series_ids is not None:
         ids = list(series_ids)
         clear = clear.where(SeriesCase.series_id.in_(ids))
@@ -122,7 +126,7 @@ def _refresh_known_in_cases(conn: Connection, chunk: Sequence[str] | None) -> No
     known_here = (
         select(Occurrence.case_id, Occurrence.media_sha256)
         .join(Media, Media.sha256 == Occurrence.media_sha256)
-        .where(_known())
+        .where(media_known())
         .distinct()
     )
     if chunk is not None:

@@ -33,6 +33,7 @@ from vidtrace.store.country_decisions import CountryDecisions
 from vidtrace.store.models import Case, Media, MediaLink, Occurrence, Series, SeriesMember
 from vidtrace.store.series_edits import SeriesEditError, SeriesEdits
 from vidtrace.store.series_queries import case_spread
+from vidtrace.store.series_rankings import SeriesRankings
 from vidtrace.store.series_workflow import (
     STATUSES,
     SeriesWorkflow,
@@ -66,27 +67,29 @@ def refused(change: Callable[[], T]) -> T:
         raise HTTPException(400, str(error)) from error
 
 
-def _visible_members(conn: Connection, viewer: Viewer, series_id: int) -> Any:
-    """The members of the series that ``viewer`` may see, as a select of SHA-256s."""
-    query = select(SeriesMember.media_sha256).where(SeriesMember.series_id == series_id)
+def _seen_by(viewer: Viewer) -> Any:
+    """Filters on ``series_member`` rows: the members ``viewer`` may see (none for admins)."""
     if viewer.role == Role.ADMIN:
-        return query
+        return ()
     seen = exists().where(
         Occurrence.media_sha256 == SeriesMember.media_sha256,
         Occurrence.case_id.in_(visible_cases(viewer)),
     )
-    return query.where(seen)
+    return (seen,)
 
 
 def member_page(conn: Connection, viewer: Viewer, series_id: int, page: int) -> dict[str, Any]:
-    """One page of visible members (60, by SHA-256) and their total: two indexed queries,
-    whatever the series' size."""
-    members = _visible_members(conn, viewer, series_id).subquery()
-    total = conn.scalar(select(func.count()).select_from(members)) or 0
+    """One page of visible members (60, by SHA-256) and their total: both walk the index on
+    (series, SHA-256), whatever the series' size."""
+    in_series = (SeriesMember.series_id == series_id, *_seen_by(viewer))
+    total = conn.scalar(select(func.count()).select_from(SeriesMember).where(*in_series)) or 0
     rows = conn.execute(
         select(Media.sha256, Media.kind, Media.precategorised)
-        .where(Media.sha256.in_(select(members.c.media_sha256)))
-        .order_by(Media.sha256)
+        .join(SeriesMember, SeriesMember.media_sha256 == Media.sha256)
+        .where(*in_series)
+        # The member's column, not the media's: ordered as the index is, so it is walked
+        # rather than the whole media table.
+        .order_by(SeriesMember.media_sha256)
         .limit(PER_PAGE)
         .offset((page - 1) * PER_PAGE)
     ).all()
@@ -130,6 +133,7 @@ def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -
     shown = [c for c in spread if c["case"] in seen]
     status = row.status or "new"
     assessor = CountryAssessor(ClueQueries(web.engine), CountryDecisions(web.engine))
+    rankings = SeriesRankings(web.engine, lambda s: ranking_to_json(assessor.rank_series(s)))
     clues = ClueQueries(web.engine).find(series_id=series_id, limit=CLUES_SHOWN + 1)
     with web.engine.connect() as conn:
         visible_clue_media = visible_media_among(conn, viewer, [c["media"] for c in clues])
@@ -151,7 +155,7 @@ def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -
         "agencies_in_all": len({c["agency"] for c in spread if c["agency"]}),
         "members": members,
         "notes": SeriesWorkflow(web.engine).notes(series_id),
-        "country_ranking": ranking_to_json(assessor.rank_series(series_id)),
+        "country_ranking": rankings.of(series_id),
         "decisions": assessor.decisions.history(series_id),
         "clues": [c for c in clues[:CLUES_SHOWN] if c["media"] in visible_clue_media],
         "more_clues": len(clues) > CLUES_SHOWN,
@@ -190,26 +194,40 @@ def _back(series_id: int) -> RedirectResponse:
     return RedirectResponse(f"/series/{series_id}", status_code=303)
 
 
+def _workflow_change(
+    request: Request,
+    viewer: Viewer,
+    series_id: int,
+    needs: Permission,
+    change: Callable[[SeriesWorkflow], object],
+) -> Response:
+    """A change from the series page: 404 for a series the viewer may not see, then 403
+    without ``needs``, 400 when refused; back to the page when made."""
+    visible_series(request, viewer, series_id)
+    ensure_allowed(viewer, needs)
+    workflow = SeriesWorkflow(services(request).engine)
+    refused(lambda: change(workflow))
+    return _back(series_id)
+
+
 @router.post("/series/{series_id}/status", include_in_schema=False)
 def set_status(
     request: Request, series_id: SeriesId, viewer: Viewing, status: str = Form(max_length=30)
 ) -> Response:
-    visible_series(request, viewer, series_id)
-    ensure_allowed(viewer, Permission.DECIDE)
-    workflow = SeriesWorkflow(services(request).engine)
-    refused(lambda: workflow.set_status(viewer, series_id, status))
-    return _back(series_id)
+    return _workflow_change(
+        request, viewer, series_id, Permission.DECIDE,
+        lambda workflow: workflow.set_status(viewer, series_id, status),
+    )  # fmt: skip
 
 
 @router.post("/series/{series_id}/assign", include_in_schema=False)
 def assign(
     request: Request, series_id: SeriesId, viewer: Viewing, assignee: str = Form("", max_length=200)
 ) -> Response:
-    visible_series(request, viewer, series_id)
-    ensure_allowed(viewer, Permission.DECIDE)
-    workflow = SeriesWorkflow(services(request).engine)
-    refused(lambda: workflow.assign(viewer, [series_id], assignee or None))
-    return _back(series_id)
+    return _workflow_change(
+        request, viewer, series_id, Permission.DECIDE,
+        lambda workflow: workflow.assign(viewer, [series_id], assignee or None),
+    )  # fmt: skip
 
 
 @router.post("/series/assign", include_in_schema=False)
@@ -232,11 +250,10 @@ def assign_selected(
 def add_note(
     request: Request, series_id: SeriesId, viewer: Viewing, text: str = Form(max_length=10_000)
 ) -> Response:
-    visible_series(request, viewer, series_id)
-    ensure_allowed(viewer, Permission.ANNOTATE)
-    workflow = SeriesWorkflow(services(request).engine)
-    refused(lambda: workflow.add_note(viewer, series_id, text))
-    return _back(series_id)
+    return _workflow_change(
+        request, viewer, series_id, Permission.ANNOTATE,
+        lambda workflow: workflow.add_note(viewer, series_id, text),
+    )  # fmt: skip
 
 
 @router.post("/series/{series_id}/merge", include_in_schema=False)
@@ -312,8 +329,8 @@ def _check_visible_media(request: Request, viewer: Viewer, keys: list[str]) -> N
 def neighbours(conn: Connection, viewer: Viewer, sha256: str, series_id: int) -> dict[str, Any]:
     """The previous and next visible member of the series (by SHA-256), for j/k on the
     media page."""
-    members = _visible_members(conn, viewer, series_id).subquery()
-    key = members.c.media_sha256
-    before = conn.scalar(select(func.max(key)).where(key < sha256))
-    after = conn.scalar(select(func.min(key)).where(key > sha256))
+    in_series = (SeriesMember.series_id == series_id, *_seen_by(viewer))
+    key = SeriesMember.media_sha256
+    before = conn.scalar(select(func.max(key)).where(*in_series, key < sha256))
+    after = conn.scalar(select(func.min(key)).where(*in_series, key > sha256))
     return {"series": series_id, "previous": before, "next": after}
