@@ -185,3 +185,38 @@ def test_every_change_is_audited_with_agency_and_address(workbench: Workbench) -
         ("decide-country", "Agency A", "10.9.8.7"),
         ("series.note", "Agency A", "10.9.8.7"),
     }
+
+
+def test_the_ranking_keeps_what_other_agencies_clues_say_from_the_analyst(
+    workbench: Workbench,
+) -> None:
+    """A member only another agency's case holds: its clue weighs in the ranking every viewer
+    sees, but its value and id reach only those who may see the item."""
+    a = workbench.series["a"]
+    with workbench.app.engine.connect() as conn:
+        case_b = conn.scalar(select(Case.id).where(Case.name == "Case B"))
+    assert case_b is not None
+    elsewhere = add_media(workbench.app.engine, case_b, 77, a)
+    reviews = ClueReviews(workbench.app.engine)
+    secret = "Geheimstrasse 5"
+    hidden = reviews.add(analyst_clue(elsewhere, "sign", secret, "admin", {"DE": 1}))
+    shown = reviews.add(
+        analyst_clue(workbench.media["a-1"], "sign", "Bakkerij", "admin", {"NL": 1})
+    )
+
+    alice = browser(workbench, "alice")
+    data = alice.get(f"/api/series/{a}").json()
+    assert secret not in str(data) and hidden not in {c["id"] for c in data["clues"]}
+    references = {
+        r["country"]: r["clues"] for r in data["country_ranking"]["ranking"] if r["clues"]
+    }
+    assert references["DE"] == [
+        {"id": None, "ids": [], "kind": "sign", "value": "", "effect": references["DE"][0]["effect"],
+         "elsewhere": True}
+    ]  # fmt: skip
+    assert references["NL"][0]["id"] == shown and references["NL"][0]["value"] == "Bakkerij"
+    page = alice.get(f"/series/{a}").text
+    assert secret not in page and "in a case you cannot see" in page
+
+    admin = browser(workbench, "admin")
+    assert secret in admin.get(f"/series/{a}").text

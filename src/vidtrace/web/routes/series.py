@@ -42,6 +42,7 @@ from vidtrace.store.series_workflow import (
 )
 from vidtrace.web.deps import Viewing, ensure_allowed, form_token, me_summary, services
 from vidtrace.web.params import MAX_INTEGER, SeriesId, SeriesIdInForm
+from vidtrace.web.ranking_view import ranking_as_seen_by
 
 router = APIRouter()
 
@@ -137,6 +138,7 @@ def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -
     clues = ClueQueries(web.engine).find(series_id=series_id, limit=CLUES_SHOWN + 1)
     with web.engine.connect() as conn:
         visible_clue_media = visible_media_among(conn, viewer, [c["media"] for c in clues])
+        ranking = ranking_as_seen_by(conn, viewer, rankings.of(series_id))
     return {
         "id": series_id,
         "name": row.name,
@@ -155,7 +157,7 @@ def series_detail(request: Request, viewer: Viewer, series_id: int, page: int) -
         "agencies_in_all": len({c["agency"] for c in spread if c["agency"]}),
         "members": members,
         "notes": SeriesWorkflow(web.engine).notes(series_id),
-        "country_ranking": rankings.of(series_id),
+        "country_ranking": ranking,
         "decisions": assessor.decisions.history(series_id),
         "clues": [c for c in clues[:CLUES_SHOWN] if c["media"] in visible_clue_media],
         "more_clues": len(clues) > CLUES_SHOWN,
