@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_WORKSPACE = "vidtrace-data"
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8100"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Settings:
     keep_originals: bool = True  # copy image and video originals into the vault
     workers: int = max(1, os.cpu_count() or 1)
     admin_totp_required: bool = False  # the workbench refuses admins without a second factor
+    # Trace an Object: where the public portal listens, and the token it accepts for publishing
+    # and for handing over tips (publish/portal_client.py). The portal knows nothing of us.
+    portal_url: str = DEFAULT_PORTAL_URL
+    portal_token: str | None = None
 
     @property
     def resolved_database_url(self) -> str:
@@ -69,4 +74,6 @@ def load_settings(workspace: str | os.PathLike[str] | None = None) -> Settings:
         frames_per_second=float(fps) if fps else 1.0,
         keep_originals=keep,
         admin_totp_required=admin_totp,
+        portal_url=os.environ.get("VIDTRACE_PORTAL_URL") or DEFAULT_PORTAL_URL,
+        portal_token=os.environ.get("VIDTRACE_PORTAL_TOKEN") or None,
     )

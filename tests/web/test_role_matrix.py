@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -40,6 +41,7 @@ REVEALERS = frozenset({"admin", "analyst", "reviewer"})
 ANNOTATORS = frozenset({"admin", "analyst", "reviewer"})
 DECIDERS = frozenset({"admin", "analyst"})
 MODERATORS = frozenset({"admin", "moderator"})
+OBJECT_REVIEWERS = frozenset({"admin", "reviewer"})
 ADMINS = frozenset({"admin"})
 
 # (method, path as declared) -> who may use it. Keep one row per route of create_app.
@@ -87,6 +89,8 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/admin/users"): ADMINS,
     ("POST", "/admin/users/{user_id}/disable"): ADMINS,
     ("POST", "/admin/users/{user_id}/enable"): ADMINS,
+    # Trace an Object: proposals, four-eyes review, withdrawal (web/routes/objects.py)
+    # Trace an Object: tips from the public, moderation (web/routes/tips.py)
 }
 
 # Routes that end the session run after every other route of that role.
@@ -101,6 +105,8 @@ class Objects:
     bench: Workbench
     target_user: int
     clues: dict[str, int]  # "own" (on a-1), "other" (on c-1)
+    # Objects that a route family makes on first use (from its kit in tests/kit/), by name.
+    made: dict[str, Any] = field(default_factory=dict)
 
 
 # Form fields per route. A form that fails validation answers 422 before the permission is
@@ -120,6 +126,8 @@ FORMS: dict[tuple[str, str], Callable[[Objects], dict[str, str]]] = {
         "media": o.bench.media["a-1"],
         "to": str(o.bench.series["a"]),
     },
+    # Trace an Object: proposals (forms)
+    # Trace an Object: tips (forms)
 }
 
 
@@ -131,6 +139,8 @@ OBJECT_IDS: dict[str, tuple[Callable[[Objects], str], Callable[[Objects], str] |
     "user_id": (lambda o: str(o.target_user), None),
     "clue_id": (lambda o: str(o.clues["own"]), lambda o: str(o.clues["other"])),
     "position": (lambda o: "0", lambda o: "0"),
+    # Trace an Object: proposals (path parameters)
+    # Trace an Object: tips (path parameters)
 }
 PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 

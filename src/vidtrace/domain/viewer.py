@@ -21,6 +21,7 @@ class Permission(StrEnum):
     REVEAL = "reveal"  # see media unblurred; download
     ANNOTATE = "annotate"  # add notes and clues, confirm or reject clues
     DECIDE = "decide"  # decide the country, change status, assign, merge/split/move
+    REVIEW_OBJECTS = "review-objects"  # approve or reject objects proposed for Trace an Object
     MODERATE = "moderate"  # the tips queue (Trace an Object)
     ADMINISTER = "administer"  # users, the audit log
 

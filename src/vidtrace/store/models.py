@@ -460,6 +460,72 @@ class SeriesRanking(Base):
     ranking: Mapped[dict[str, object]] = mapped_column(JSON)
 
 
+class PublishedObject(Base):
+    """An object crop proposed for Trace an Object and its way to the public portal (publish/):
+    proposed -> published (after two approvals by distinct reviewers, not the proposer) or
+    rejected; a published object can be withdrawn. ``public_id`` is all the portal knows of it.
+    ``box`` and ``polygon`` are fractions of the picture's width and height; ``outside`` says
+    what the sanitiser does outside the polygon: keep, blur or mask."""
+
+    __tablename__ = "published_object"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    media_sha256: Mapped[str] = mapped_column(ForeignKey("media.sha256"), index=True)
+    series_id: Mapped[int | None] = mapped_column(Integer, index=True)  # when proposed
+    box: Mapped[list[float]] = mapped_column(JSON)
+    polygon: Mapped[list[list[float]] | None] = mapped_column(JSON)
+    outside: Mapped[str] = mapped_column(String(10), default="keep", server_default="keep")
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    proposer: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(
+        String(20), default="proposed", server_default="proposed", index=True
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")  # why rejected or withdrawn
+    # The sanitised rendering in the vault: what reviewers approve is what is published.
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ObjectReview(Base):
+    """One reviewer's approval or rejection of a proposed object (four eyes: two approvals)."""
+
+    __tablename__ = "object_review"
+    object_id: Mapped[int] = mapped_column(ForeignKey("published_object.id"), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    decision: Mapped[str] = mapped_column(String(10))  # approve | reject
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Tip(Base):
+    """A tip from the public about a published object, pulled from the portal. ``portal_seq``
+    is the portal's number for it, so pulling again never stores it twice. Moderation:
+    new -> useful, duplicate, spam or forwarded. A useful tip naming a place becomes a ``tip``
+    clue (``clue_id``) on the object's media item."""
+
+    __tablename__ = "tip"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal_seq: Mapped[int] = mapped_column(BigId, unique=True)
+    object_id: Mapped[int] = mapped_column(ForeignKey("published_object.id"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    country: Mapped[str | None] = mapped_column(String(2))
+    place: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
+    language: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    spam_signs: Mapped[list[str]] = mapped_column(JSON, default=list)  # the portal's heuristics
+    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new", index=True)
+    cluster_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    moderator: Mapped[str | None] = mapped_column(String(200))
+    moderated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    clue_id: Mapped[int | None] = mapped_column(BigId)
+
+
 class CountryNotification(Base):
     """A country to be told about a series produced on its territory; a later step sends it."""
 

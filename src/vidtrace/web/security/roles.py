@@ -13,7 +13,9 @@ PERMISSIONS: Mapping[Role, frozenset[Permission]] = MappingProxyType(
         Role.ANALYST: frozenset(
             {Permission.VIEW, Permission.REVEAL, Permission.ANNOTATE, Permission.DECIDE}
         ),
-        Role.REVIEWER: frozenset({Permission.VIEW, Permission.REVEAL, Permission.ANNOTATE}),
+        Role.REVIEWER: frozenset(
+            {Permission.VIEW, Permission.REVEAL, Permission.ANNOTATE, Permission.REVIEW_OBJECTS}
+        ),
         Role.MODERATOR: frozenset({Permission.VIEW, Permission.MODERATE}),
         Role.READ_ONLY: frozenset({Permission.VIEW}),
     }
