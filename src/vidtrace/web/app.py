@@ -66,6 +66,8 @@ def create_app(
         templates=templates(),
         secure_cookies=secure_cookies,
         admin_totp_required=admin_totp_required,
+        portal_url=app.settings.portal_url,
+        portal_token=app.settings.portal_token,
     )
     install_error_handlers(web)
     web.add_middleware(SecurityHeaders)

@@ -14,7 +14,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
+from vidtrace.config import DEFAULT_PORTAL_URL
 from vidtrace.domain.viewer import Permission, Viewer
+from vidtrace.publish.portal_client import PortalClient
 from vidtrace.store.audit_queries import revealed_today
 from vidtrace.store.triage_queries import TriageQueries
 from vidtrace.store.users import UserStore
@@ -45,6 +47,13 @@ class WebServices:
     templates: Jinja2Templates
     secure_cookies: bool
     admin_totp_required: bool = False
+    # Trace an Object: the public portal this workbench publishes to and pulls tips from.
+    portal_url: str = DEFAULT_PORTAL_URL
+    portal_token: str | None = None
+
+    def portal(self) -> PortalClient:
+        """A client of the portal's sync API (close it after use); PortalError without a token."""
+        return PortalClient(self.portal_url, self.portal_token)
 
 
 def services(request: Request) -> WebServices:
