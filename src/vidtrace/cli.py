@@ -13,8 +13,11 @@ from vidtrace.bootstrap import bootstrap
 from vidtrace.cli_audit import add_audit_commands
 from vidtrace.cli_clues import add_clue_commands
 from vidtrace.cli_known import add_known_commands
+from vidtrace.cli_objects import add_object_commands
+from vidtrace.cli_portal import add_portal_commands
 from vidtrace.cli_series import add_series_commands
 from vidtrace.cli_sharing import add_sharing_commands
+from vidtrace.cli_tips import add_tip_commands
 from vidtrace.cli_users import add_user_commands
 from vidtrace.cli_web import add_serve_options, add_web_commands, serve_workbench
 from vidtrace.config import load_settings
@@ -149,6 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_user_commands(commands)
     add_audit_commands(commands)
     add_sharing_commands(commands)
+    add_portal_commands(commands)
+    add_tip_commands(commands)
+    add_object_commands(commands)
 
     demo = commands.add_parser(
         "demo", help="build a synthetic benign demo case, ingest it, then serve the workbench"

@@ -25,7 +25,7 @@ MISSING_SHA = "0" * 64
 MISSING_ID = 999_999
 ABSURD_NUMBERS = ("abc", "-1", "1.5", str(2**31), str(2**63), "1" + "0" * 30)
 # Path parameters that hold a number; a route with another parameter must be added here.
-NUMERIC_PATH_PARAMETERS = {"series_id", "clue_id", "position", "user_id"}
+NUMERIC_PATH_PARAMETERS = {"series_id", "clue_id", "position", "user_id", "object_id", "tip_id"}
 
 
 def is_api(url: str) -> bool:

@@ -22,6 +22,8 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, select
 
+from tests.kit.tips import other_tip, own_tip
+from tests.kit.trace_objects import PROPOSAL, object_in
 from tests.web.conftest import PASSWORD, Workbench, csrf_of, login
 from tests.web.test_admin_audit import browser, workbench_app
 from vidtrace.bootstrap import bootstrap
@@ -90,7 +92,24 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/admin/users/{user_id}/disable"): ADMINS,
     ("POST", "/admin/users/{user_id}/enable"): ADMINS,
     # Trace an Object: proposals, four-eyes review, withdrawal (web/routes/objects.py)
+    ("GET", "/objects"): SIGNED_IN,
+    ("GET", "/api/objects"): SIGNED_IN,
+    ("GET", "/objects/{object_id}"): SIGNED_IN,
+    ("GET", "/api/objects/{object_id}"): SIGNED_IN,
+    ("GET", "/objects/{object_id}/thumbnail"): SIGNED_IN,
+    ("GET", "/objects/{object_id}/preview"): REVEALERS,
+    ("POST", "/media/{sha256}/objects"): ANNOTATORS,
+    ("POST", "/objects/{object_id}/approve"): OBJECT_REVIEWERS,
+    ("POST", "/objects/{object_id}/reject"): OBJECT_REVIEWERS,
+    ("POST", "/objects/{object_id}/publish"): OBJECT_REVIEWERS,
+    ("POST", "/objects/{object_id}/withdraw"): ADMINS,
     # Trace an Object: tips from the public, moderation (web/routes/tips.py)
+    ("GET", "/tips"): MODERATORS,
+    ("GET", "/api/tips"): MODERATORS,
+    ("POST", "/tips/pull"): MODERATORS,
+    ("POST", "/tips/{tip_id}/mark"): MODERATORS,
+    ("GET", "/admin/portal-statistics"): ADMINS,
+    ("POST", "/admin/portal-statistics"): ADMINS,
 }
 
 # Routes that end the session run after every other route of that role.
@@ -127,7 +146,16 @@ FORMS: dict[tuple[str, str], Callable[[Objects], dict[str, str]]] = {
         "to": str(o.bench.series["a"]),
     },
     # Trace an Object: proposals (forms)
+    ("POST", "/media/{sha256}/objects"): lambda o: dict(PROPOSAL),
+    ("POST", "/objects/{object_id}/reject"): lambda o: {"reason": "role matrix"},
+    ("POST", "/objects/{object_id}/withdraw"): lambda o: {"reason": "role matrix"},
     # Trace an Object: tips (forms)
+    ("POST", "/tips/{tip_id}/mark"): lambda o: {"status": "forwarded"},
+    ("POST", "/admin/portal-statistics"): lambda o: {
+        "countries_narrowed": "1",
+        "children_identified": "0",
+        "offenders_prosecuted": "0",
+    },
 }
 
 
@@ -140,7 +168,12 @@ OBJECT_IDS: dict[str, tuple[Callable[[Objects], str], Callable[[Objects], str] |
     "clue_id": (lambda o: str(o.clues["own"]), lambda o: str(o.clues["other"])),
     "position": (lambda o: "0", lambda o: "0"),
     # Trace an Object: proposals (path parameters)
+    "object_id": (
+        lambda o: object_in(o.made, o.bench.app, "alice", o.bench.media["a-1"]),
+        lambda o: object_in(o.made, o.bench.app, "bob", o.bench.media["c-1"]),
+    ),
     # Trace an Object: tips (path parameters)
+    "tip_id": (lambda o: str(own_tip(o)), lambda o: str(other_tip(o))),
 }
 PARAMETER = re.compile(r"{([^}:]+)(?::[^}]*)?}")
 

@@ -210,10 +210,9 @@ def test_the_ranking_keeps_what_other_agencies_clues_say_from_the_analyst(
     references = {
         r["country"]: r["clues"] for r in data["country_ranking"]["ranking"] if r["clues"]
     }
-    assert references["DE"] == [
-        {"id": None, "ids": [], "kind": "sign", "value": "", "effect": references["DE"][0]["effect"],
-         "elsewhere": True}
-    ]  # fmt: skip
+    effect = references["DE"][0]["effect"]
+    hidden_reference = {"id": None, "ids": [], "kind": "sign", "value": "", "effect": effect}
+    assert references["DE"] == [{**hidden_reference, "elsewhere": True}]
     assert references["NL"][0]["id"] == shown and references["NL"][0]["value"] == "Bakkerij"
     page = alice.get(f"/series/{a}").text
     assert secret not in page and "in a case you cannot see" in page

@@ -19,8 +19,10 @@ from vidtrace.web.headers import SecurityHeaders
 from vidtrace.web.routes.admin import router as admin_routes
 from vidtrace.web.routes.auth import router as auth_routes
 from vidtrace.web.routes.media import router as media_routes
+from vidtrace.web.routes.objects import router as objects_routes
 from vidtrace.web.routes.search import router as search_routes
 from vidtrace.web.routes.series import router as series_routes
+from vidtrace.web.routes.tips import router as tips_routes
 from vidtrace.web.routes.triage import router as triage_routes
 from vidtrace.web.routes.viewer import router as viewer_routes
 from vidtrace.web.security.login_throttle import LoginThrottle
@@ -77,7 +79,9 @@ def create_app(
     web.include_router(media_routes)
     web.include_router(series_routes)
     web.include_router(viewer_routes)
+    web.include_router(objects_routes)
     web.include_router(search_routes)
     web.include_router(admin_routes)
+    web.include_router(tips_routes)
     web.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return web
