@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import Cookie, CookieJar, DefaultCookiePolicy
@@ -156,11 +156,16 @@ class KeepNoCookies(DefaultCookiePolicy):
 
 
 def new_client(url: str, concurrency: int) -> httpx.AsyncClient:
+    # Idle connections are dropped before uvicorn's 5 s keep-alive ends: at httpx's default
+    # (also 5 s) a request now and then goes out on a connection the server is closing.
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=3.0
+    )
     return httpx.AsyncClient(
         base_url=url,
         timeout=REQUEST_TIMEOUT_S,
         cookies=CookieJar(policy=KeepNoCookies()),
-        limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+        limits=limits,
     )
 
 
@@ -178,8 +183,7 @@ class Visitor:
 async def page_of(
     client: httpx.AsyncClient, public_id: str, headers: dict[str, str]
 ) -> httpx.Response:
-    """The object page. Sent again when the connection failed: a pooled keep-alive connection
-    that the server closed when it fell idle fails the request sent on it."""
+    """The object page, asked again (up to three times) when the connection failed."""
     for _ in range(3):
         try:
             page = await client.get(f"/objects/{public_id}", headers=headers)
@@ -227,10 +231,10 @@ def plan_crowd(rate: float, seconds: float, clients: int) -> Crowd:
 @dataclass
 class TipRecord:
     key: str
-    phase: str
     status: int | None = None  # the answer that settled it; None: never answered
     failures: int = 0  # attempts without an answer (connection error, 5xx): outcome unknown
-    answered_at: float = 0.0  # time.monotonic()
+    started_at: float = field(default_factory=time.monotonic)
+    answered_at: float = 0.0
 
 
 @dataclass
@@ -240,7 +244,6 @@ class TipSender:
 
     client: httpx.AsyncClient
     concurrency: int
-    phase: str
     retry_until: float = math.inf
     records: list[TipRecord] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
@@ -251,12 +254,17 @@ class TipSender:
         self.slots = asyncio.Semaphore(self.concurrency)
 
     async def send(self, visitor: Visitor, public_id: str) -> TipRecord:
-        record = TipRecord(secrets.token_hex(16), self.phase)
+        record = TipRecord(secrets.token_hex(16))
         self.records.append(record)
         data = {
             "text": f"Bench tip {record.key}: I saw this in a shop in Ghent.",
-            **{"country": "BE", "place": "Ghent", "email": "", "consent": "yes", "website": ""},
-            **{"idempotency_key": record.key, "language": "en"},
+            "country": "BE",
+            "place": "Ghent",
+            "email": "",
+            "consent": "yes",
+            "website": "",  # the honeypot, left empty as people leave it
+            "idempotency_key": record.key,
+            "language": "en",
             "csrf_token": visitor.csrf_token,
         }
         while True:
@@ -293,25 +301,30 @@ class Picker:
         return self.rng.choice(self.fast if self.rng.random() < self.share else self.normal)
 
 
-async def paced(rate: float, seconds: float, start: Callable[[], Awaitable[object]]) -> float:
+async def paced(
+    rate: float, seconds: float, start: Callable[[], Coroutine[Any, Any, object]]
+) -> tuple[float, float]:
     """Start ``rate * seconds`` calls on a fixed schedule (late ones at once, so the offered
-    rate holds on average) and wait for them all; the seconds until the last one ended."""
+    rate holds on average) and wait for them all; the seconds until the last one started,
+    and until the last one ended."""
     loop = asyncio.get_running_loop()
     began = loop.time()
-    tasks = []
+    tasks: list[asyncio.Task[object]] = []
     for n in range(round(rate * seconds)):
         wait = began + n / rate - loop.time()
         if wait > 0:
             await asyncio.sleep(wait)
         tasks.append(asyncio.create_task(start()))
+    offered = loop.time() - began
     await asyncio.gather(*tasks)
-    return loop.time() - began
+    return offered, loop.time() - began
 
 
 @dataclass
 class Run:
     sender: TipSender
-    elapsed_s: float
+    offered_s: float = 0.0  # until the last tip was started
+    elapsed_s: float = 0.0  # until the last tip was answered
     killed_at: float = 0.0  # time.monotonic(); failure run only
     back_at: float = 0.0
     restart_s: float = 0.0
@@ -324,7 +337,6 @@ async def load_run(
     rate: float,
     seconds: float,
     concurrency: int,
-    phase: str = "load",
     kill_half_way: bool = False,
 ) -> Run:
     """Tips at ``rate`` for ``seconds``; with ``kill_half_way``, the portal is killed and
@@ -332,9 +344,8 @@ async def load_run(
     async with new_client(portal.url, concurrency) as client:
         people = await visitors(client, ids[0], 2 if kill_half_way else 3, crowd.clients)
         pick = Picker(crowd, people, seed=7)
-        sender = TipSender(client, concurrency, phase)
-        sender.retry_until = time.monotonic() + seconds + SETTLE_S
-        run = Run(sender, 0.0)
+        sender = TipSender(client, concurrency, time.monotonic() + seconds + SETTLE_S)
+        run = Run(sender)
 
         async def kill_and_restart() -> None:
             await asyncio.sleep(seconds / 2)
@@ -344,7 +355,9 @@ async def load_run(
             run.back_at = time.monotonic()
 
         killing = asyncio.create_task(kill_and_restart()) if kill_half_way else None
-        run.elapsed_s = await paced(rate, seconds, lambda: sender.send(pick(), random.choice(ids)))
+        run.offered_s, run.elapsed_s = await paced(
+            rate, seconds, lambda: sender.send(pick(), pick.rng.choice(ids))
+        )
         if killing is not None:
             await killing
     return run

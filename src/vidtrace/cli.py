@@ -89,13 +89,22 @@ def cmd_media_show(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from vidtrace.demo.accounts import REVIEWERS
     from vidtrace.demo.run import run_demo
+    from vidtrace.demo.trace_object import publish_demo_object, running_portal
 
     settings = load_settings(args.workspace)
     built = run_demo(settings, Path(args.evidence), args.json)
     if built != 0 or args.no_serve:
         return built
-    return serve_workbench(settings, args)
+    with running_portal(settings, args.host, args.portal_port) as served:
+        app = bootstrap(served)
+        try:
+            status = publish_demo_object(app, served, "analyst", REVIEWERS)
+        finally:
+            app.close()
+        print(f"Trace an Object portal on {served.portal_url}/ (demo object: {status})")
+        return serve_workbench(served, args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--json", action="store_true")
     demo.add_argument("--no-serve", action="store_true", help="build and ingest only")
+    demo.add_argument(
+        "--portal-port",
+        type=int,
+        default=8100,
+        help="port of the Trace an Object portal started beside the workbench (default 8100)",
+    )
     add_serve_options(demo)
     demo.set_defaults(func=cmd_demo)
     return parser

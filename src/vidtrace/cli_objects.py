@@ -8,8 +8,6 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
 from vidtrace.bootstrap import App, bootstrap
 from vidtrace.cli_users import administrator
 from vidtrace.config import Settings, load_settings
@@ -18,7 +16,6 @@ from vidtrace.output import print_json
 from vidtrace.publish.object_text import CATEGORIES
 from vidtrace.publish.portal_client import PortalClient
 from vidtrace.publish.publisher import PortalFactory, Publisher, WithdrawError
-from vidtrace.store.models import User
 from vidtrace.store.object_proposals import ObjectError, ObjectProposals
 from vidtrace.store.object_queries import STATUSES, ObjectQueries
 from vidtrace.store.users import UserStore
@@ -75,9 +72,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def _admin(app: App, name: str) -> Viewer | None:
-    with app.engine.connect() as conn:
-        user_id = conn.scalar(select(User.id).where(User.name == name))
-    viewer = UserStore(app.engine).viewer(user_id) if user_id is not None else None
+    viewer = UserStore(app.engine).viewer_named(name)
     return viewer if viewer and allowed(viewer.role, Permission.ADMINISTER) else None
 
 

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import ConsoleMessage, Page, ViewportSize
@@ -101,14 +102,15 @@ def build_workspace(root: Path) -> BrowserWorkspace:
     return BrowserWorkspace(app, media, series)
 
 
-class LiveServer:
-    """The workbench under uvicorn in a background thread, on 127.0.0.1 and a port the system
+class ServedApp:
+    """An ASGI app under uvicorn in a background thread, on 127.0.0.1 and a port the system
     picks (so parallel test runs never collide)."""
 
-    def __init__(self, app: App) -> None:
-        config = uvicorn.Config(create_app(app), host="127.0.0.1", port=0, log_level="warning")
+    def __init__(self, asgi: Any, name: str) -> None:
+        config = uvicorn.Config(asgi, host="127.0.0.1", port=0, log_level="warning")
+        self.name = name
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="workbench", daemon=True)
+        self.thread = threading.Thread(target=self.server.run, name=name, daemon=True)
         self.url = ""
 
     def start(self, timeout: float = 15.0) -> None:
@@ -116,7 +118,7 @@ class LiveServer:
         deadline = time.monotonic() + timeout
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the workbench did not start")
+                raise RuntimeError(f"the {self.name} did not start")
             time.sleep(0.02)
         port = self.server.servers[0].sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
@@ -124,6 +126,13 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+class LiveServer(ServedApp):
+    """The workbench over ``app``, served."""
+
+    def __init__(self, app: App) -> None:
+        super().__init__(create_app(app), "workbench")
 
 
 @dataclass

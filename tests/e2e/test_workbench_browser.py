@@ -17,13 +17,10 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import select
 
-from tests.conftest import require
 from tests.e2e.browser_kit import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     PASSWORD,
     VIEWPORT,
     BrowserWorkspace,
@@ -35,15 +32,6 @@ from tests.e2e.browser_kit import (
 from vidtrace.store.models import AuditEvent, ClueRow, Series, User
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    require(CHROMIUM.exists(), f"{CHROMIUM} is missing (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +47,6 @@ def server(workspace: BrowserWorkspace) -> Iterator[LiveServer]:
     live.start()
     yield live
     live.stop()
-
-
-@pytest.fixture
-def errors() -> Iterator[PageErrors]:
-    found = PageErrors()
-    yield found
-    assert found.seen == [], "script or console errors in the pages"
 
 
 def new_page(chromium: Browser, server: LiveServer, errors: PageErrors) -> Page:

@@ -1,16 +1,23 @@
 """The demo's bank pre-categorises what its ground truth says is known, and nothing else; the
-demo ends grouped, with the series and overlaps of its ground truth, and checks its countries."""
+demo ends grouped, with the series and overlaps of its ground truth, and checks its countries;
+its logins work, and its Trace an Object portal runs with the demo object published."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import httpx
 import pytest
+from sqlalchemy import select
 
 from tests.kit.databases import sqlite_url
+from tests.portal.kit import free_port
 from vidtrace.config import Settings
+from vidtrace.demo.accounts import REVIEWERS
 from vidtrace.demo.run import run_demo
+from vidtrace.demo.trace_object import TITLE, publish_demo_object, running_portal
+from vidtrace.store.models import PublishedObject
 
 
 def _occurrence(truth_path: str, folders: dict[str, str]) -> tuple[str, str]:
@@ -83,4 +90,16 @@ def test_demo_bank_precategorises_the_known_series(
     assert queue.total == report["grouping"]["series"] - len(countries["known_series"])
     assert max(row.agencies for row in queue.rows) >= 2, "overlaps across agencies show"
     assert queue.hidden_known > 0
+    # Trace an Object: the portal beside the workbench, and the demo object on it, published
+    # by the two demo reviewers, cut from new material (never known).
+    for name in (*REVIEWERS, "moderator"):
+        assert users.authenticate(name, logins[name]["password"]) is not None
+    with running_portal(settings, "127.0.0.1", free_port()) as served:
+        assert publish_demo_object(app, served, "analyst", REVIEWERS) == "published"
+        assert publish_demo_object(app, served, "analyst", REVIEWERS) == "published"  # once
+        gallery = httpx.get(served.portal_url + "/").text
+        assert gallery.count('class="card-title"') == 1 and TITLE in gallery
+    with app.engine.connect() as conn:
+        media = conn.scalar(select(PublishedObject.media_sha256))
+    assert media is not None and not app.media().get(media)["known"]
     app.close()

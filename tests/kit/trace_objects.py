@@ -118,9 +118,7 @@ def add_reviewers(app: App, names: tuple[str, ...] = REVIEWERS, agency: str = "A
 
 
 def viewer_named(app: App, name: str) -> Viewer:
-    users = UserStore(app.engine)
-    found = next(u for u in users.list() if u["name"] == name)
-    viewer = users.viewer(found["id"])
+    viewer = UserStore(app.engine).viewer_named(name)
     assert viewer is not None
     return viewer
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import io
 import secrets
+import socket
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
@@ -99,3 +100,11 @@ class Visitor:
 
     def post_tip(self, public_id: str, data: dict[str, str], **kwargs: Any) -> httpx.Response:
         return self.client.post(f"/objects/{public_id}/tips", data=data, **kwargs)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a portal started as its own process)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.portal.kit import TOKEN, hidden_fields, new_public_id, webp_image
+from tests.portal.kit import TOKEN, free_port, hidden_fields, new_public_id, webp_image
 from vidtrace.publish.portal_client import PortalClient, PublicObject
 
 PORTAL = Path(__file__).resolve().parents[2] / "src" / "vidtrace" / "portal"
@@ -66,13 +65,6 @@ def test_loading_the_portal_loads_nothing_of_the_evidence_side() -> None:
     for name in loaded:
         assert name in ("vidtrace", "vidtrace.cli_portal") or name.startswith("vidtrace.portal")
         assert not any(name.startswith(f"vidtrace.{part}") for part in FORBIDDEN), name
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class RunningPortal:

@@ -56,5 +56,5 @@ def test_a_killed_portal_loses_no_acknowledged_tip_and_stores_none_twice(tmp_pat
     assert any(record.status == 200 for record in retried)
     assert any(r.status == 200 and r.answered_at < run.killed_at for r in records)
     assert any(r.status == 200 and r.answered_at > run.back_at for r in records)
-    # The one fast visitor met the per-client limit, the others never did.
+    # No form was refused: the only refusal allowed is the per-client limit's 429.
     assert {record.status for record in records} <= {200, 429}

@@ -31,10 +31,17 @@ class DemoLogin:
         }
 
 
+# Trace an Object: two reviewers approve what the analyst proposes (four eyes); the moderator
+# works the tips from the public.
+REVIEWERS = ("reviewer1", "reviewer2")
+
+
 def demo_logins(first_agency: str) -> tuple[DemoLogin, ...]:
     return (
         DemoLogin("analyst", "demo-analyst-pass", Role.ANALYST, first_agency),
         DemoLogin("admin", "demo-admin-pass", Role.ADMIN, None),
+        *(DemoLogin(name, "demo-reviewer-pass", Role.REVIEWER, first_agency) for name in REVIEWERS),
+        DemoLogin("moderator", "demo-moderator-pass", Role.MODERATOR, first_agency),
     )
 
 

@@ -151,6 +151,14 @@ class UserStore:
             return None
         return _to_viewer(row)
 
+    def viewer_named(self, name: str) -> Viewer | None:
+        """The viewer for account ``name``; None when it does not exist or is disabled."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_viewer_query().where(User.name == name)).first()
+        if row is None or row.disabled:
+            return None
+        return _to_viewer(row)
+
     def _user_id(self, conn: Connection, name: str) -> int:
         user_id = conn.scalar(select(User.id).where(User.name == name))
         if user_id is None:
