@@ -116,7 +116,7 @@ def test_role_table() -> None:
     assert PERMISSIONS[Role.ADMIN] == frozenset(Permission)
     expected = {
         Role.ANALYST: {"view", "reveal", "annotate", "decide"},
-        Role.REVIEWER: {"view", "reveal", "annotate"},
+        Role.REVIEWER: {"view", "reveal", "annotate", "review-objects"},
         Role.MODERATOR: {"view", "moderate"},
         Role.READ_ONLY: {"view"},
     }
