@@ -16,8 +16,6 @@ from vidtrace.store.access import visible_cases
 from vidtrace.store.models import Case, ClueRow, Series, SeriesCase, SeriesMember
 from vidtrace.store.triage_priority import PriorityInputs, priority, priority_parts
 from vidtrace.store.triage_queries import (
-    COUNTRY_CODE,
-    MAX_PER_PAGE,
     TriageFilters,
     TriagePage,
     TriageQueries,
@@ -39,11 +37,7 @@ class PythonRankedTriage(TriageQueries):
         """One page of the queue, ordered by priority (highest first), then series id.
         ValueError for a page below 1, ``per_page`` outside 1..500, or a country that is not
         a two-letter code."""
-        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-            raise ValueError(f"page starts at 1; per_page is 1 to {MAX_PER_PAGE}")
-        country = (filters.country or "").strip().upper()
-        if country and not COUNTRY_CODE.fullmatch(country):
-            raise ValueError(f"a country is a two-letter ISO code, not {filters.country!r}")
+        country = self._checked(filters, page, per_page)
         with self.engine.connect() as conn:
             scope = self._scope(conn, viewer, filters)
             cases_of = self._cases_of(conn, viewer)

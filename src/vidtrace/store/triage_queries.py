@@ -116,11 +116,7 @@ class TriageQueries:
         """One page of the queue, ordered by priority (highest first), then series id.
         ValueError for a page below 1, ``per_page`` outside 1..500, or a country that is not
         a two-letter code."""
-        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-            raise ValueError(f"page starts at 1; per_page is 1 to {MAX_PER_PAGE}")
-        country = (filters.country or "").strip().upper()
-        if country and not COUNTRY_CODE.fullmatch(country):
-            raise ValueError(f"a country is a two-letter ISO code, not {filters.country!r}")
+        country = self._checked(filters, page, per_page)
         now = self.now()
         with self.engine.connect() as conn:
             visible = (
@@ -134,6 +130,16 @@ class TriageQueries:
             hidden = self._hidden_known(conn, viewer, scope)
         rows = tuple(self._row(series, now) for series in found)
         return TriagePage(rows, total or 0, page, per_page, hidden)
+
+    @staticmethod
+    def _checked(filters: TriageFilters, page: int, per_page: int) -> str:
+        """The country filter, upper-cased ("" for none), once the paging is checked."""
+        if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+            raise ValueError(f"page starts at 1; per_page is 1 to {MAX_PER_PAGE}")
+        country = (filters.country or "").strip().upper()
+        if country and not COUNTRY_CODE.fullmatch(country):
+            raise ValueError(f"a country is a two-letter ISO code, not {filters.country!r}")
+        return country
 
     def _ranked(
         self,
