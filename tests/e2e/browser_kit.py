@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from playwright.sync_api import ConsoleMessage, Page, ViewportSize
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize
 
 from tests.kit.evidence import exif_bytes, write_jpeg
 from tests.kit.hashset_files import vics_media, write_vics
@@ -173,3 +173,17 @@ class Screenshots:
         if self.folder is None:
             return
         page.screenshot(path=str(self.folder / f"{name}.png"), full_page=full_page)
+
+
+def new_page(chromium: Browser, server: ServedApp, errors: PageErrors) -> Page:
+    """A page in a fresh browser context: its own cookies, as a second browser would have."""
+    context = chromium.new_context(base_url=server.url, viewport=VIEWPORT)
+    context.set_default_timeout(10_000)
+    return errors.listen(context.new_page())
+
+
+def sign_in(page: Page, name: str, password: str = PASSWORD) -> None:
+    """Fill in and send the login form the page shows."""
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("button:has-text('Sign in')")

@@ -19,12 +19,13 @@ from sqlalchemy import select
 
 from tests.e2e.browser_kit import (
     PASSWORD,
-    VIEWPORT,
     BrowserWorkspace,
     PageErrors,
     Screenshots,
     ServedApp,
     build_workspace,
+    new_page,
+    sign_in,
 )
 from tests.kit.trace_objects import add_reviewers
 from vidtrace.domain.viewer import Role
@@ -70,18 +71,10 @@ def workbench(workspace: BrowserWorkspace, portal: ServedApp) -> Iterator[Served
     served.stop()
 
 
-def browser_at(chromium: Browser, server: ServedApp, errors: PageErrors) -> Page:
-    context = chromium.new_context(base_url=server.url, viewport=VIEWPORT)
-    context.set_default_timeout(15_000)
-    return errors.listen(context.new_page())
-
-
 def signed_in(chromium: Browser, server: ServedApp, errors: PageErrors, name: str) -> Page:
-    page = browser_at(chromium, server, errors)
+    page = new_page(chromium, server, errors)
     page.goto("/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button:has-text('Sign in')")
+    sign_in(page, name)
     expect(page).to_have_url(f"{server.url}/")
     return page
 
@@ -137,7 +130,7 @@ def test_an_object_goes_public_and_a_tip_comes_back_as_a_clue(
     assert public_id
 
     # The public finds it on the portal, switches to French, and sends a tip naming a place.
-    public = browser_at(chromium, portal, errors)
+    public = new_page(chromium, portal, errors)
     public.goto("/")
     public.click(f'a[href="/objects/{public_id}"]')
     expect(public.locator("h1")).to_contain_text(TITLE)

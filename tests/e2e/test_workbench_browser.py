@@ -21,13 +21,13 @@ from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy import select
 
 from tests.e2e.browser_kit import (
-    PASSWORD,
-    VIEWPORT,
     BrowserWorkspace,
     LiveServer,
     PageErrors,
     Screenshots,
     build_workspace,
+    new_page,
+    sign_in,
 )
 from vidtrace.store.models import AuditEvent, ClueRow, Series, User
 
@@ -47,20 +47,6 @@ def server(workspace: BrowserWorkspace) -> Iterator[LiveServer]:
     live.start()
     yield live
     live.stop()
-
-
-def new_page(chromium: Browser, server: LiveServer, errors: PageErrors) -> Page:
-    """A page in a fresh browser context: its own cookies, as a second browser would have."""
-    context = chromium.new_context(base_url=server.url, viewport=VIEWPORT)
-    context.set_default_timeout(10_000)
-    return errors.listen(context.new_page())
-
-
-def sign_in(page: Page, name: str, password: str = PASSWORD) -> None:
-    """Fill in and send the login form the page shows."""
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", password)
-    page.click("button:has-text('Sign in')")
 
 
 def audit_actors(bench: BrowserWorkspace, action: str, object_id: object) -> list[str]:
